@@ -1,0 +1,177 @@
+"""Korean analysis: Kiwi content morphemes and a character n-gram fallback.
+
+Both are Whoosh tokenizers that keep positions and character offsets into the text as
+written (highlighting needs them). They hold no Kiwi object: Whoosh pickles analyzers
+into the index schema, so Kiwi comes from a per-process cache (loading it takes ~2 s).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from whoosh.analysis import Token, Tokenizer
+
+from indexer.hangul import is_hangul
+from indexer.normalize import normalize_with_offsets
+
+# Kiwi tags that carry meaning in a FAQ: nouns, numerals, verb/adjective stems, roots,
+# foreign words, Hanja, numbers, and Kiwi's special tokens (phone numbers, URLs).
+CONTENT_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "VV", "VA", "XR", "XPN", "MAG", "SL", "SH", "SN"})
+SPECIAL_TAG_PREFIX = "W_"
+# Morphemes that occur in almost every question and separate nothing.
+STOP_FORMS = frozenset({
+    "것", "수", "등", "때", "중", "데", "뿐", "거", "게", "건", "분", "번", "곳", "점",
+    "하", "되", "이", "있", "않", "말", "어떻", "어떠", "그렇", "이렇", "같",
+    "좀", "더", "잘", "왜", "꼭", "또", "그냥", "자꾸", "너무", "어떻게", "어디", "언제", "다", "혹시",
+    "무엇", "뭐", "제", "저", "나", "내가",
+})
+
+
+@dataclass(frozen=True)
+class Term:
+    """One indexed term and where it sits in the original text ([start, end))."""
+
+    text: str
+    tag: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def get_kiwi():
+    """The process-wide Kiwi instance; built on first use, never at import time."""
+    from kiwipiepy import Kiwi
+
+    return Kiwi()
+
+
+_cache: OrderedDict[str, tuple[Term, ...]] = OrderedDict()
+_cache_lock = threading.Lock()
+_CACHE_SIZE = 50_000
+
+
+def _is_content(form: str, tag: str) -> bool:
+    if tag.startswith(SPECIAL_TAG_PREFIX):
+        return True
+    base = tag.split("-")[0]  # VV-R, VA-I: regular/irregular variants
+    return base in CONTENT_TAGS and form not in STOP_FORMS
+
+
+def _terms_from_tokens(tokens, offsets: list[int]) -> tuple[Term, ...]:
+    terms = []
+    for token in tokens:
+        if not _is_content(token.form, token.tag):
+            continue
+        start = offsets[min(token.start, len(offsets) - 1)]
+        end = offsets[min(token.start + token.len, len(offsets) - 1)]
+        terms.append(Term(token.form.lower(), token.tag, start, max(end, start + 1)))
+    return tuple(terms)
+
+
+def analyze(text: str) -> list[Term]:
+    """Content morphemes of ``text`` with offsets into ``text`` as given (not normalized)."""
+    if not text or not text.strip():
+        return []
+    with _cache_lock:
+        cached = _cache.get(text)
+        if cached is not None:
+            _cache.move_to_end(text)
+            return list(cached)
+    normalized, offsets = normalize_with_offsets(text)
+    terms = _terms_from_tokens(get_kiwi().tokenize(normalized), offsets)
+    _remember(text, terms)
+    return list(terms)
+
+
+def analyze_many(texts: Iterable[str]) -> None:
+    """Warm the cache for many texts at once; Kiwi's batch call uses all its workers."""
+    todo = [t for t in dict.fromkeys(texts) if t and t.strip() and t not in _cache]
+    if not todo:
+        return
+    normalized = [normalize_with_offsets(t) for t in todo]
+    results = get_kiwi().tokenize([n for n, _ in normalized])
+    for text, (_, offsets), tokens in zip(todo, normalized, results):
+        _remember(text, _terms_from_tokens(tokens, offsets))
+
+
+def _remember(text: str, terms: tuple[Term, ...]) -> None:
+    with _cache_lock:
+        _cache[text] = terms
+        if len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+
+
+_WORD = re.compile(r"[0-9a-z]+|[\uac00-\ud7a3\u3131-\u3163]+|[^\s0-9a-z\uac00-\ud7a3\u3131-\u3163\W]+")
+
+
+def ngrams(text: str) -> list[Term]:
+    """Syllable bigrams inside each word (unigrams for one-syllable words), whole Latin/number runs.
+
+    Catches what morphology misses: unknown words, compounds Kiwi splits oddly, partial typos.
+    """
+    normalized, offsets = normalize_with_offsets(text)
+    terms: list[Term] = []
+    for match in _WORD.finditer(normalized):
+        word, base = match.group(), match.start()
+        if not is_hangul(word[0]) or len(word) == 1:
+            terms.append(Term(word, "NG", offsets[base], offsets[base + len(word)]))
+            continue
+        for i in range(len(word) - 1):
+            terms.append(Term(word[i:i + 2], "NG", offsets[base + i], offsets[base + i + 2]))
+    return terms
+
+
+class _TermTokenizer(Tokenizer):
+    """Adapts a ``text -> list[Term]`` function to Whoosh's token stream protocol."""
+
+    def _terms(self, value: str) -> list[Term]:
+        raise NotImplementedError
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __hash__(self):
+        return hash(type(self))
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for i, term in enumerate(self._terms(value)):
+            token.text = term.text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = term.text
+            if positions:
+                token.pos = start_pos + i
+            if chars:
+                token.startchar = start_char + term.start
+                token.endchar = start_char + term.end
+            yield token
+
+
+class KiwiTokenizer(_TermTokenizer):
+    """Content morphemes: particles and endings dropped, verbs reduced to their stems."""
+
+    def _terms(self, value: str) -> list[Term]:
+        return analyze(value)
+
+
+class NgramTokenizer(_TermTokenizer):
+    """Syllable bigrams, the recall net under morphology."""
+
+    def _terms(self, value: str) -> list[Term]:
+        return ngrams(value)
+
+
+def korean_analyzer() -> KiwiTokenizer:
+    return KiwiTokenizer()
+
+
+def ngram_analyzer() -> NgramTokenizer:
+    return NgramTokenizer()

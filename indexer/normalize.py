@@ -1,0 +1,64 @@
+"""Text normalization that remembers where every character came from.
+
+macOS sends NFD Hangul (conjoining jamo), phones send full-width Latin and digits, and
+people paste emoji. NFKC + lower case makes them comparable; the offset map lets
+highlighting point back into the original text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from indexer.hangul import to_compat_jamo
+
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_SPACES = re.compile(r"\s+")
+
+
+def _segments(text: str):
+    """Yield (start, segment) where a segment is a base character plus what combines with it."""
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or _starts_segment(text[i]):
+            yield start, text[start:i]
+            start = i
+
+
+def _starts_segment(ch: str) -> bool:
+    code = ord(ch)
+    if 0x1161 <= code <= 0x11FF or 0xD7B0 <= code <= 0xD7FF:  # medial/final conjoining jamo
+        return False
+    return unicodedata.combining(ch) == 0
+
+
+def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Return (normalized text, offsets) with offsets[i] = index in ``text`` of normalized char i.
+
+    A final entry ``len(text)`` makes ``offsets[end]`` valid for exclusive ends.
+    Lone conjoining jamo become compatibility jamo (ㄱ), the form users type.
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    for start, segment in _segments(text):
+        normalized = unicodedata.normalize("NFKC", segment)
+        if len(normalized) == 1 and 0x1100 <= ord(normalized) <= 0x11FF:
+            normalized = to_compat_jamo(normalized)
+        if _CONTROL.fullmatch(normalized or "x"):
+            normalized = " "
+        normalized = normalized.lower()
+        out.append(normalized)
+        offsets.extend([start] * len(normalized))
+    offsets.append(len(text))
+    return "".join(out), offsets
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, conjoining jamo to compatibility jamo, no control characters."""
+    return normalize_with_offsets(text)[0]
+
+
+def normalize_query(text: str, max_length: int = 200) -> str:
+    """What the engine sees of a user's query: normalized, single-spaced, bounded in length."""
+    text = _CONTROL.sub(" ", text or "")
+    return _SPACES.sub(" ", normalize(text[: max_length * 2])).strip()[:max_length]

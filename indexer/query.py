@@ -1,0 +1,149 @@
+"""The one place that turns what a user typed into a Whoosh query.
+
+Steps, each visible in the resulting ``QueryPlan`` (``kb search --explain`` prints it):
+normalize → repair keyboard layout → analyze → correct typos against the corpus →
+expand synonyms → weighted query over title, questions, tags, body and n-grams.
+Nothing here raises on user input: any text gives a plan, possibly an empty one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from indexer.analysis import analyze, ngrams
+from indexer.hangul import is_syllable, latin_to_hangul, looks_like_wrong_layout
+from indexer.normalize import normalize_query
+from indexer.synonyms import Synonyms
+from indexer.typo import Speller
+
+FIELD_WEIGHTS = {"title": 3.0, "questions": 2.5, "tags": 2.0, "body": 1.0}
+NGRAM_WEIGHTS = {"head_ng": 0.6, "body_ng": 0.15}
+SYNONYM_WEIGHT = 0.8
+CORRECTION_WEIGHT = 0.9
+MAX_TERMS = 16
+MAX_NGRAMS = 24
+
+
+@dataclass
+class QueryPlan:
+    original: str
+    text: str = ""
+    layout_fixed: bool = False
+    terms: list[str] = field(default_factory=list)
+    corrections: dict[str, str] = field(default_factory=dict)
+    did_you_mean: str | None = None
+    synonyms: list[tuple[str, list[str]]] = field(default_factory=list)
+    ngrams: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms and not self.ngrams
+
+
+def fix_layout(text: str, speller: Speller) -> str | None:
+    """Convert Latin words typed in English mode when the Hangul reading is in the corpus."""
+    words = text.split(" ")
+    changed = False
+    out = []
+    for word in words:
+        if looks_like_wrong_layout(word) and word not in speller:
+            converted = latin_to_hangul(word)
+            if any(t.text in speller for t in analyze(converted)):
+                out.append(converted)
+                changed = True
+                continue
+        out.append(word)
+    return " ".join(out) if changed else None
+
+
+def correct_word(word: str, speller: Speller) -> str | None:
+    """Rewrite a Hangul word whose pieces are unknown, keeping its particles: 결재가 → 결제가."""
+    if not all(is_syllable(ch) for ch in word) or len(word) < 2:
+        return None
+    if all(t.text in speller for t in analyze(word)):
+        return None
+    out, i, changed = [], 0, False
+    while i < len(word):
+        for j in range(len(word), i + 1, -1):
+            if word[i:j] in speller:
+                out.append(word[i:j])
+                i = j
+                break
+        else:
+            for size in (4, 3, 2):
+                if i + size <= len(word):
+                    fixed = speller.correct(word[i:i + size])
+                    if fixed:
+                        out.append(fixed)
+                        i += size
+                        changed = True
+                        break
+            else:
+                out.append(word[i])
+                i += 1
+    return "".join(out) if changed else None
+
+
+def plan_query(text: str, speller: Speller, synonyms: Synonyms) -> QueryPlan:
+    plan = QueryPlan(original=text)
+    normalized = normalize_query(text)
+    if not normalized:
+        return plan
+    fixed = fix_layout(normalized, speller)
+    if fixed:
+        normalized, plan.layout_fixed = fixed, True
+    plan.text = normalized
+    plan.terms = list(dict.fromkeys(t.text for t in analyze(normalized)))[:MAX_TERMS]
+
+    corrected_words = []
+    for word in normalized.split(" "):
+        corrected = correct_word(word, speller)
+        corrected_words.append(corrected or word)
+    if corrected_words != normalized.split(" "):
+        plan.did_you_mean = " ".join(corrected_words)
+        known = set(plan.terms)
+        for term in analyze(plan.did_you_mean):
+            if term.text not in known and term.text in speller:
+                plan.corrections[term.text] = term.text
+                known.add(term.text)
+
+    all_terms = plan.terms + list(plan.corrections)
+    for expansion in synonyms.expansions(all_terms):
+        source = " ".join(all_terms[expansion.start:expansion.end])
+        plan.synonyms.append((source, [" ".join(alt) for alt in expansion.alternatives]))
+    plan.ngrams = list(dict.fromkeys(t.text for t in ngrams(plan.did_you_mean or normalized)))[:MAX_NGRAMS]
+    return plan
+
+
+def _term_query(term: str, weight: float) -> wq.Query:
+    return wq.Or([wq.Term(f, term, boost=w * weight) for f, w in FIELD_WEIGHTS.items()])
+
+
+def _phrase_query(terms: list[str], weight: float) -> wq.Query:
+    if len(terms) == 1:
+        return _term_query(terms[0], weight)
+    return wq.And([_term_query(t, weight / len(terms)) for t in terms])
+
+
+def to_whoosh(plan: QueryPlan) -> wq.Query | None:
+    """The Whoosh query for a plan: OR of terms, with a bonus for documents matching more."""
+    parts: list[wq.Query] = [_term_query(t, 1.0) for t in plan.terms]
+    parts += [_term_query(t, CORRECTION_WEIGHT) for t in plan.corrections]
+    for _, alternatives in plan.synonyms:
+        parts += [_phrase_query(alt.split(" "), SYNONYM_WEIGHT) for alt in alternatives]
+    for gram in plan.ngrams:
+        parts.append(wq.Or([wq.Term(f, gram, boost=w) for f, w in NGRAM_WEIGHTS.items()]))
+    if not parts:
+        return None
+    return wq.Or(parts, scale=0.5)
+
+
+def query_terms(plan: QueryPlan) -> set[str]:
+    """Every term a matching document may contain: used to highlight snippets."""
+    terms = set(plan.terms) | set(plan.corrections)
+    for _, alternatives in plan.synonyms:
+        for alt in alternatives:
+            terms.update(alt.split(" "))
+    return terms

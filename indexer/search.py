@@ -1,0 +1,132 @@
+"""The search engine: open the live index, answer queries, report what was corrected.
+
+One ``SearchEngine`` per process; it reopens the index when a new build is switched in,
+so ``kb index`` on a running server takes effect without a restart.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.scoring import BM25F
+
+from indexer.build import live_path
+from indexer.highlight import Snippet, make_snippet
+from indexer.query import QueryPlan, plan_query, query_terms, to_whoosh
+from indexer.schema import TEXT_FIELDS
+from indexer.synonyms import Synonyms
+from indexer.typo import Speller
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    category: str
+    audience: str
+    score: float
+    short_answer: str
+    updated: str
+    snippet: Snippet
+    title_snippet: Snippet
+
+
+@dataclass
+class SearchResponse:
+    plan: QueryPlan
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    category_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def query(self) -> str:
+        return self.plan.original
+
+
+class SearchEngine:
+    def __init__(self, index_root: str | os.PathLike, synonyms: Synonyms | None = None):
+        self.index_root = Path(index_root)
+        self.synonyms = synonyms or Synonyms()
+        self._lock = threading.Lock()
+        self._path: Path | None = None
+        self._searcher = None
+        self._speller: Speller | None = None
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Reopen if ``current`` now points at a newer build."""
+        path = live_path(self.index_root)
+        if path == self._path:
+            return
+        with self._lock:
+            if path == self._path:
+                return
+            ix = whoosh_index.open_dir(str(path))
+            searcher = ix.searcher(weighting=BM25F(B=0.75, K1=1.2))
+            self._speller = Speller(_vocabulary(searcher.reader()))
+            old, self._searcher, self._path = self._searcher, searcher, path
+            if old is not None:
+                old.close()
+
+    @property
+    def document_count(self) -> int:
+        return self._searcher.doc_count()
+
+    def plan(self, text: str) -> QueryPlan:
+        self._refresh()
+        return plan_query(text, self._speller, self.synonyms)
+
+    def search(self, text: str, *, limit: int = 10, category: str | None = None,
+               audiences: Sequence[str] = ("public",)) -> SearchResponse:
+        """Ranked hits for ``text``; never raises on what a user typed."""
+        plan = self.plan(text)
+        response = SearchResponse(plan=plan)
+        q = to_whoosh(plan)
+        if q is None:
+            return response
+        searcher = self._searcher
+        allowed = wq.Or([wq.Term("audience", a) for a in audiences])
+        facet = sorting.FieldFacet("category")
+        everything = searcher.search(q, limit=limit if not category else 1, filter=allowed,
+                                     groupedby={"category": facet})
+        response.category_counts = {k: len(v) for k, v in everything.groups("category").items()}
+        results = everything
+        if category:
+            results = searcher.search(q, limit=limit, filter=wq.And([allowed, wq.Term("category", category)]))
+        response.total = len(results)
+        terms = query_terms(plan)
+        grams = set(plan.ngrams)
+        for hit in results[:limit]:
+            stored = hit.fields()
+            response.hits.append(Hit(
+                id=stored["id"], title=stored["title"], category=stored["category"],
+                audience=stored["audience"], score=round(hit.score, 4),
+                short_answer=stored.get("short_answer", ""), updated=stored.get("updated", ""),
+                snippet=make_snippet(stored["body"], terms, grams),
+                title_snippet=make_snippet(stored["title"], terms, grams, size=200),
+            ))
+        return response
+
+    def get(self, article_id: str) -> dict | None:
+        """Stored fields of one article, for pages that need no search."""
+        self._refresh()
+        return self._searcher.document(id=article_id)
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+
+
+def _vocabulary(reader) -> dict[str, int]:
+    vocabulary: dict[str, int] = {}
+    for fieldname in TEXT_FIELDS:
+        for term in reader.field_terms(fieldname):
+            vocabulary[term] = vocabulary.get(term, 0) + reader.doc_frequency(fieldname, term)
+    return vocabulary

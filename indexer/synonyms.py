@@ -1,0 +1,51 @@
+"""Editor-maintained synonyms, matched on analyzed terms so particles and endings don't matter.
+
+A group like ``[분실, 잃어버리다, 없어지다]`` is analyzed once into term sequences
+(분실), (잃어버리), (없어지); a query containing any of them also searches the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from indexer.analysis import analyze
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """Query terms [start, end) that matched a synonym, and the alternatives to add."""
+
+    start: int
+    end: int
+    alternatives: tuple[tuple[str, ...], ...]
+
+
+class Synonyms:
+    def __init__(self, groups: Sequence[Sequence[str]] = ()):
+        self.groups: list[list[tuple[str, ...]]] = []
+        for group in groups:
+            variants = []
+            for phrase in group:
+                terms = tuple(t.text for t in analyze(str(phrase)))
+                if terms and terms not in variants:
+                    variants.append(terms)
+            if len(variants) > 1:
+                self.groups.append(variants)
+        self._by_first: dict[str, list[tuple[tuple[str, ...], list[tuple[str, ...]]]]] = {}
+        for variants in self.groups:
+            for variant in variants:
+                others = [v for v in variants if v != variant]
+                self._by_first.setdefault(variant[0], []).append((variant, others))
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+    def expansions(self, terms: Sequence[str]) -> list[Expansion]:
+        """Every synonym match in a query's term sequence, longest first at each position."""
+        found = []
+        for i, term in enumerate(terms):
+            for variant, others in sorted(self._by_first.get(term, ()), key=lambda e: -len(e[0])):
+                if tuple(terms[i:i + len(variant)]) == variant:
+                    found.append(Expansion(i, i + len(variant), tuple(others)))
+        return found

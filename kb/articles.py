@@ -1,0 +1,162 @@
+"""Articles: read Markdown files with YAML front matter, validate, report every problem.
+
+Every error names the file and the line, and all of them are collected before anything
+fails, so an editor fixes a whole batch in one pass (``kb check``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from kb.render import short_answer, to_html, to_text
+
+ALLOWED_KEYS = ("id", "title", "category", "questions", "tags", "audience", "updated", "related")
+REQUIRED_KEYS = ("id", "title", "category")
+AUDIENCES = ("public", "internal")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class CorpusError(Exception):
+    """The articles folder has problems; ``problems`` lists every one."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class Article:
+    id: str
+    title: str
+    category: str
+    body: str
+    path: str
+    questions: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    audience: str = "public"
+    updated: dt.date | None = None
+    related: list[str] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def is_public(self) -> bool:
+        return self.audience == "public"
+
+    @property
+    def html(self) -> str:
+        return to_html(self.body)
+
+    @property
+    def text(self) -> str:
+        return to_text(self.html)
+
+    @property
+    def short_answer(self) -> str:
+        return short_answer(self.body)
+
+
+def _node_value(node: yaml.Node):
+    """Front matter values as plain strings and lists of strings: no YAML type surprises."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_node_value(item) for item in node.value]
+    if isinstance(node, yaml.MappingNode):
+        return {_node_value(k): _node_value(v) for k, v in node.value}
+    return None
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """(front matter, body, line where the body starts), or None if there is no front matter."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None
+    for i in range(1, len(lines)):
+        if lines[i].strip() == "---":
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
+    return None
+
+
+def parse_article(path: Path, display: str) -> tuple[Article | None, list[Problem]]:
+    """One file to an Article, or the problems that stop it (checks needing the corpus come later)."""
+    def problem(line: int, message: str) -> Problem:
+        return Problem(display, line, message)
+
+    try:
+        raw = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        return None, [problem(1, f"not UTF-8 text ({error.reason} at byte {error.start})")]
+    text = unicodedata.normalize("NFC", raw.lstrip("\ufeff").replace("\r\n", "\n"))
+    parts = split_front_matter(text)
+    if parts is None:
+        return None, [problem(1, "missing front matter: the file must start with a '---' line and close it with another")]
+    front, body, body_line = parts
+    try:
+        node = yaml.compose(front, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        return None, [problem(line, f"front matter is not valid YAML: {getattr(error, 'problem', error)}")]
+    if not isinstance(node, yaml.MappingNode):
+        return None, [problem(2, "front matter must be a mapping of keys (id:, title:, ...)")]
+
+    problems: list[Problem] = []
+    values: dict = {}
+    lines: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        key, line = str(key_node.value), key_node.start_mark.line + 2
+        if key in values:
+            problems.append(problem(line, f"duplicate key '{key}'"))
+        elif key not in ALLOWED_KEYS:
+            problems.append(problem(line, f"unknown key '{key}' (allowed: {', '.join(ALLOWED_KEYS)})"))
+        values[key], lines[key] = _node_value(value_node), line
+    for key in REQUIRED_KEYS:
+        if not values.get(key) or not isinstance(values[key], str) or not values[key].strip():
+            problems.append(problem(lines.get(key, 2), f"missing required key '{key}'"))
+
+    article_id = values.get("id")
+    if isinstance(article_id, str) and article_id and not ID_PATTERN.match(article_id):
+        problems.append(problem(lines["id"], f"id '{article_id}' must be a lowercase ascii slug like 'lost-report'"))
+    for key in ("questions", "tags", "related"):
+        value = values.get(key, [])
+        if isinstance(value, str):
+            value = [value] if value.strip() else []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            problems.append(problem(lines[key], f"'{key}' must be a list of strings"))
+            value = []
+        values[key] = [v.strip() for v in value if v.strip()]
+    audience = values.get("audience", "public")
+    if audience not in AUDIENCES:
+        problems.append(problem(lines.get("audience", 2), f"audience must be 'public' or 'internal', not '{audience}'"))
+    updated = None
+    if "updated" in values:
+        try:
+            updated = dt.date.fromisoformat(str(values["updated"]))
+        except ValueError:
+            problems.append(problem(lines["updated"], f"updated '{values['updated']}' is not a date (YYYY-MM-DD)"))
+    if not body.strip():
+        problems.append(problem(body_line, "the article has no answer: write Markdown after the front matter"))
+    if problems:
+        return None, problems
+    article = Article(
+        id=article_id, title=values["title"].strip(), category=values["category"].strip(), body=body.strip(),
+        path=display, questions=values["questions"], tags=values["tags"], audience=audience,
+        updated=updated, related=values["related"], lines=lines,
+    )
+    return article, []

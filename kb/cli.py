@@ -1,0 +1,183 @@
+"""The ``kb`` command: check, index, search, serve, eval, analyze.
+
+A thin layer over the library: domain errors become clean messages and exit codes
+(1 for problems found, 2 for bad usage); results go to stdout, errors to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from kb.articles import CorpusError
+from kb.config import Settings
+
+articles_option = click.option("--articles", "articles_dir", type=click.Path(path_type=Path), default=None,
+                               help="Articles folder (default: ./articles or $KB_ARTICLES).")
+index_option = click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
+                            help="Index folder (default: ./var/index or $KB_INDEX).")
+
+
+def _settings(articles_dir=None, index_dir=None) -> Settings:
+    return Settings.from_env(articles_dir=articles_dir, index_dir=index_dir)
+
+
+def _load(settings: Settings):
+    from kb.corpus import load_corpus
+
+    try:
+        return load_corpus(settings.articles_dir)
+    except CorpusError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{len(error.problems)} problem(s) in {settings.articles_dir}; fix them and run again")
+
+
+def _engine(settings: Settings):
+    from indexer import IndexNotFound
+    from kb.indexing import open_engine
+
+    corpus = _load(settings)
+    try:
+        return open_engine(corpus, settings.index_dir)
+    except IndexNotFound:
+        raise click.ClickException(f"no index in {settings.index_dir}. Run `kb index` first.")
+
+
+@click.group()
+@click.version_option(package_name="korean-faq-kb")
+def main():
+    """Korean FAQ knowledge base: search engine, web UI and tools."""
+
+
+@main.command()
+@articles_option
+def check(articles_dir):
+    """Validate every article; print problems as path:line: message."""
+    settings = _settings(articles_dir)
+    corpus = _load(settings)
+    internal = sum(not a.is_public for a in corpus.articles)
+    click.echo(f"{len(corpus.articles)} articles OK ({internal} internal), {len(corpus.categories)} categories, "
+               f"{len(corpus.synonyms)} synonym groups")
+
+
+@main.command()
+@articles_option
+@index_option
+@click.option("--force", is_flag=True, help="Rebuild even if no article changed.")
+def index(articles_dir, index_dir, force):
+    """Check the articles and build the search index (switched in atomically)."""
+    from kb.indexing import build
+
+    settings = _settings(articles_dir, index_dir)
+    _load(settings)
+    show = sys.stderr.isatty()
+    with click.progressbar(length=1, label="인덱싱", file=sys.stderr if show else open("/dev/null", "w")) as bar:
+        def progress(done, total):
+            bar.length = total
+            bar.update(1)
+        info = build(settings.articles_dir, settings.index_dir, force=force, progress=progress)
+    if info.skipped:
+        click.echo(f"index is up to date ({info.documents} articles, built {info.built_at})")
+    else:
+        click.echo(f"indexed {info.documents} articles in {info.seconds:.1f}s → {settings.index_dir}")
+
+
+def _result_json(response) -> dict:
+    return {
+        "query": response.query,
+        "results": [
+            {"id": h.id, "title": h.title, "category": h.category, "score": h.score, "snippet": h.snippet.text}
+            for h in response.hits
+        ],
+    }
+
+
+@main.command()
+@click.argument("query")
+@articles_option
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (JSON Lines when QUERY is '-').")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="Number of results.")
+@click.option("--internal", is_flag=True, help="Include internal (agent-only) articles.")
+@click.option("--explain", is_flag=True, help="Show how the query was interpreted.")
+def search(query, articles_dir, index_dir, as_json, limit, internal, explain):
+    """Search the index; QUERY '-' reads one query per line from stdin."""
+    engine = _engine(_settings(articles_dir, index_dir))
+    audiences = ("public", "internal") if internal else ("public",)
+    queries = (line.rstrip("\n") for line in sys.stdin) if query == "-" else [query]
+    for text in queries:
+        response = engine.search(text, limit=limit, audiences=audiences)
+        if as_json:
+            click.echo(json.dumps(_result_json(response), ensure_ascii=False))
+            continue
+        plan = response.plan
+        if plan.layout_fixed:
+            click.echo(f"한/영 전환: '{plan.original}' → '{plan.text}'")
+        if plan.did_you_mean:
+            click.echo(f"이것을 찾으셨나요? {plan.did_you_mean}")
+        if explain:
+            click.echo(f"terms={plan.terms} corrections={list(plan.corrections)} synonyms={plan.synonyms} ngrams={plan.ngrams}")
+        if not response.hits:
+            click.echo(f"'{text}'에 대한 검색 결과가 없습니다.")
+        for rank, hit in enumerate(response.hits, 1):
+            marker = " [내부]" if hit.audience == "internal" else ""
+            click.echo(f"{rank:2}. {hit.title}{marker}  ({hit.id}, {hit.category}, {hit.score:.2f})")
+            click.echo(f"    {hit.snippet.text}")
+
+
+@main.command("eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@articles_option
+@index_option
+@click.option("--misses", is_flag=True, help="List queries whose expected article was not ranked first.")
+def eval_command(file, articles_dir, index_dir, misses):
+    """Score a TSV of query<TAB>expected id[<TAB>label]: MRR@10, Recall@1, Recall@5."""
+    from kb.evaluate import EvalFileError, evaluate, format_table, read_queries
+
+    try:
+        queries = read_queries(file)
+    except EvalFileError as error:
+        raise click.ClickException(str(error))
+    engine = _engine(_settings(articles_dir, index_dir))
+    overall, by_label = evaluate(queries, lambda q: [h.id for h in engine.search(q, limit=10).hits])
+    click.echo(format_table(overall, by_label))
+    if misses:
+        for query, ranked in overall.misses:
+            click.echo(f"{file}:{query.line}: {query.query!r} expected {query.expected}, got {ranked}")
+
+
+@main.command()
+@click.argument("text")
+def analyze(text):
+    """Show the terms the analyzer makes of TEXT (morphemes with offsets, then n-grams)."""
+    from indexer import analyze as analyze_text
+    from indexer import ngrams, normalize
+
+    click.echo(f"normalized: {normalize(text)}")
+    for term in analyze_text(text):
+        click.echo(f"{term.text}\t{term.tag}\t{term.start}-{term.end}\t{text[term.start:term.end]}")
+    click.echo("ngrams: " + " ".join(t.text for t in ngrams(text)))
+
+
+@main.command()
+@articles_option
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
+@click.option("--build/--no-build", default=True, show_default=True, help="Build the index first if articles changed.")
+def serve(articles_dir, index_dir, host, port, build):
+    """Run the web UI with Flask's development server (use gunicorn in production)."""
+    from kb.indexing import build as build_index
+    from kb.web import create_app
+
+    settings = _settings(articles_dir, index_dir)
+    _load(settings)
+    if build:
+        info = build_index(settings.articles_dir, settings.index_dir)
+        click.echo(("index up to date" if info.skipped else f"indexed {info.documents} articles") + f" in {settings.index_dir}")
+    app = create_app(settings)
+    app.run(host=host, port=port)

@@ -1,0 +1,1 @@
+/* enhanced search: see issue 3 */
