@@ -32,6 +32,13 @@ STOP_FORMS = frozenset({
 })
 
 
+# Card-company words Kiwi's model splits wrongly (이중결제 → 이/MM 중/NNB 결제).
+# Changing this list changes analysis: bump ANALYZER_VERSION in indexer/build.py.
+DOMAIN_WORDS = (("이중", "NNG"), ("사기", "NNG"))
+# Determiners that count things in a question ("두 번 결제됐어요").
+KEPT_DETERMINERS = frozenset({"한", "두", "세", "네"})
+
+
 @dataclass(frozen=True)
 class Term:
     """One indexed term and where it sits in the original text ([start, end))."""
@@ -47,7 +54,10 @@ def get_kiwi():
     """The process-wide Kiwi instance; built on first use, never at import time."""
     from kiwipiepy import Kiwi
 
-    return Kiwi()
+    kiwi = Kiwi()
+    for word, tag in DOMAIN_WORDS:
+        kiwi.add_user_word(word, tag)
+    return kiwi
 
 
 _cache: OrderedDict[str, tuple[Term, ...]] = OrderedDict()
@@ -59,6 +69,8 @@ def _is_content(form: str, tag: str) -> bool:
     if tag.startswith(SPECIAL_TAG_PREFIX):
         return True
     base = tag.split("-")[0]  # VV-R, VA-I: regular/irregular variants
+    if base == "MM":
+        return form in KEPT_DETERMINERS
     return base in CONTENT_TAGS and form not in STOP_FORMS
 
 

@@ -58,12 +58,40 @@ def fix_layout(text: str, speller: Speller) -> str | None:
     return " ".join(out) if changed else None
 
 
+NOUN_TAGS = ("NNG", "NNP", "XR", "SL")
+
+
 def correct_word(word: str, speller: Speller) -> str | None:
-    """Rewrite a Hangul word whose pieces are unknown, keeping its particles: 결재가 → 결제가."""
-    if not all(is_syllable(ch) for ch in word) or len(word) < 2:
+    """Fix a typo in one word, keeping its particles: 결재가 → 결제가, 분싫신고 → 분실신고.
+
+    Only nouns are corrected: verb endings and adverbs vary too much to guess safely.
+    An unknown noun is replaced by its nearest corpus word; a word that Kiwi could only
+    break into one-syllable scraps (분싫 → 분 + 싫) is matched whole, then re-segmented.
+    """
+    if len(word) < 2 or not all(is_syllable(ch) for ch in word) or word in speller:
         return None
-    if all(t.text in speller for t in analyze(word)):
+    terms = analyze(word)
+    unknown_nouns = [t for t in terms if t.tag.split("-")[0] in NOUN_TAGS and len(t.text) >= 2 and t.text not in speller]
+    fixed, changed = word, False
+    for term in reversed(unknown_nouns):
+        replacement = speller.correct(term.text)
+        if replacement:
+            fixed = fixed[:term.start] + replacement + fixed[term.end:]
+            changed = True
+    if changed:
+        return fixed
+    scraps = [t for t in terms if len(t.text) == 1 and t.text not in speller and t.tag[0] in "NVX"]
+    if not scraps and not unknown_nouns:
         return None
+    for cut in range(0, min(3, len(word) - 1)):
+        stem, rest = word[:len(word) - cut], word[len(word) - cut:]
+        replacement = speller.correct(stem)
+        if replacement:
+            return replacement + rest
+    return _resegment(word, speller)
+
+
+def _resegment(word: str, speller: Speller) -> str | None:
     out, i, changed = [], 0, False
     while i < len(word):
         for j in range(len(word), i + 1, -1):
@@ -73,13 +101,12 @@ def correct_word(word: str, speller: Speller) -> str | None:
                 break
         else:
             for size in (4, 3, 2):
-                if i + size <= len(word):
-                    fixed = speller.correct(word[i:i + size])
-                    if fixed:
-                        out.append(fixed)
-                        i += size
-                        changed = True
-                        break
+                fixed = speller.correct(word[i:i + size]) if i + size <= len(word) else None
+                if fixed:
+                    out.append(fixed)
+                    i += size
+                    changed = True
+                    break
             else:
                 out.append(word[i])
                 i += 1
@@ -113,8 +140,21 @@ def plan_query(text: str, speller: Speller, synonyms: Synonyms) -> QueryPlan:
     for expansion in synonyms.expansions(all_terms):
         source = " ".join(all_terms[expansion.start:expansion.end])
         plan.synonyms.append((source, [" ".join(alt) for alt in expansion.alternatives]))
-    plan.ngrams = list(dict.fromkeys(t.text for t in ngrams(plan.did_you_mean or normalized)))[:MAX_NGRAMS]
+    plan.ngrams = list(dict.fromkeys(g for word in _content_spans(plan.did_you_mean or normalized)
+                                     for g in (t.text for t in ngrams(word))))[:MAX_NGRAMS]
     return plan
+
+
+def _content_spans(text: str) -> list[str]:
+    """Each word cut after its last content morpheme, so endings (했어요) make no n-grams."""
+    spans = []
+    for word in text.split(" "):
+        terms = analyze(word)
+        if terms:
+            spans.append(word[:max(t.end for t in terms)])
+        elif not any(is_syllable(ch) for ch in word):
+            spans.append(word)
+    return [s for s in spans if s]
 
 
 def _term_query(term: str, weight: float) -> wq.Query:

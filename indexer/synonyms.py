@@ -24,11 +24,19 @@ class Expansion:
 class Synonyms:
     def __init__(self, groups: Sequence[Sequence[str]] = ()):
         self.groups: list[list[tuple[str, ...]]] = []
+        self.skipped: list[tuple[str, str]] = []
         for group in groups:
             variants = []
             for phrase in group:
                 terms = tuple(t.text for t in analyze(str(phrase)))
-                if terms and terms not in variants:
+                if not terms:
+                    self.skipped.append((str(phrase), "has no searchable word"))
+                    continue
+                if len(terms) == 1 and len(str(phrase).split()) > 1:
+                    # "통화 중" -> (통화): it would expand every query that mentions 통화.
+                    self.skipped.append((str(phrase), f"reduces to the single word '{terms[0]}'"))
+                    continue
+                if terms not in variants:
                     variants.append(terms)
             if len(variants) > 1:
                 self.groups.append(variants)

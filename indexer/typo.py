@@ -24,10 +24,10 @@ class Speller:
         return word in self.vocabulary
 
     def correct(self, word: str) -> str | None:
-        """The best known word within one jamo edit (two for words of 4+ syllables), or None."""
+        """The best known word within one jamo edit (two for words of 3+ syllables), or None."""
         if word in self.vocabulary or len(word) < 2 or not all(is_syllable(ch) for ch in word):
             return None
-        limit = 1 if len(word) <= 3 else 2
+        limit = 1 if len(word) <= 2 else 2
         keystrokes = len(decompose(word, split_compounds=True))
         best: tuple[int, int, str] | None = None
         for length in (len(word) - 1, len(word), len(word) + 1):

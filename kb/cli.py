@@ -59,6 +59,12 @@ def check(articles_dir):
     """Validate every article; print problems as path:line: message."""
     settings = _settings(articles_dir)
     corpus = _load(settings)
+    from indexer import Synonyms
+
+    for phrase, reason in Synonyms(corpus.synonyms).skipped:
+        line = corpus.synonym_lines.get(phrase, 1)
+        click.echo(f"{corpus.root / 'synonyms.yml'}:{line}: warning: '{phrase}' {reason}; it is ignored (write the words it should match)",
+                   err=True)
     internal = sum(not a.is_public for a in corpus.articles)
     click.echo(f"{len(corpus.articles)} articles OK ({internal} internal), {len(corpus.categories)} categories, "
                f"{len(corpus.synonyms)} synonym groups")

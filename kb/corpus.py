@@ -23,6 +23,7 @@ class Corpus:
     articles: list[Article]
     categories: dict[str, Category]
     synonyms: list[list[str]] = field(default_factory=list)
+    synonym_lines: dict[str, int] = field(default_factory=dict)
 
     def get(self, article_id: str) -> Article | None:
         return self._by_id.get(article_id)
@@ -50,11 +51,12 @@ def _load_yaml(path: Path, display: str, problems: list[Problem]):
 
 
 def load_categories(root: Path, problems: list[Problem]) -> dict[str, Category]:
-    data = _load_yaml(root / "categories.yml", "categories.yml", problems)
+    display = str(root / "categories.yml")
+    data = _load_yaml(root / "categories.yml", display, problems)
     if data is None:
         return {}
     if not isinstance(data, dict):
-        problems.append(Problem("categories.yml", 1, "must map each category key to {label, description}"))
+        problems.append(Problem(display, 1, "must map each category key to {label, description}"))
         return {}
     categories = {}
     for key, value in data.items():
@@ -63,15 +65,22 @@ def load_categories(root: Path, problems: list[Problem]) -> dict[str, Category]:
     return categories
 
 
-def load_synonyms(root: Path, problems: list[Problem]) -> list[list[str]]:
+def load_synonyms(root: Path, problems: list[Problem]) -> tuple[list[list[str]], dict[str, int]]:
+    """Synonym groups, and the line of each word (for warnings that point at it)."""
     path = root / "synonyms.yml"
     if not path.exists():
-        return []
-    data = _load_yaml(path, "synonyms.yml", problems) or []
+        return [], {}
+    data = _load_yaml(path, str(path), problems) or []
     if not isinstance(data, list) or not all(isinstance(g, list) for g in data):
-        problems.append(Problem("synonyms.yml", 1, "must be a list of groups, e.g. - [결제, 결재, 지불]"))
-        return []
-    return [[str(word) for word in group] for group in data]
+        problems.append(Problem(str(path), 1, "must be a list of groups, e.g. - [결제, 결재, 지불]"))
+        return [], {}
+    lines: dict[str, int] = {}
+    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    for group in node.value if node is not None else []:
+        for item in getattr(group, "value", []):
+            if isinstance(item, yaml.ScalarNode):
+                lines.setdefault(item.value, item.start_mark.line + 1)
+    return [[str(word) for word in group] for group in data], lines
 
 
 def load_corpus(root: str | Path) -> Corpus:
@@ -81,20 +90,20 @@ def load_corpus(root: str | Path) -> Corpus:
         raise CorpusError([Problem(str(root), 0, "articles folder does not exist")])
     problems: list[Problem] = []
     categories = load_categories(root, problems)
-    synonyms = load_synonyms(root, problems)
+    synonyms, synonym_lines = load_synonyms(root, problems)
     articles: list[Article] = []
     for path in sorted(root.rglob("*.md")):
         if any(part.startswith(".") for part in path.relative_to(root).parts):
             continue
-        display = str(path.relative_to(root.parent)) if root.parent != Path("") else str(path)
-        article, found = parse_article(path, display)
+        article, found = parse_article(path, str(path))
         problems.extend(found)
         if article:
             articles.append(article)
     problems.extend(check_links(articles, categories))
     if problems:
         raise CorpusError(problems)
-    return Corpus(root=root, articles=articles, categories=categories, synonyms=synonyms)
+    return Corpus(root=root, articles=articles, categories=categories, synonyms=synonyms,
+                  synonym_lines=synonym_lines)
 
 
 def check_links(articles: list[Article], categories: dict[str, Category]) -> list[Problem]:

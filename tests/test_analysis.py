@@ -1,0 +1,56 @@
+import pickle
+import unicodedata
+
+from indexer.analysis import KiwiTokenizer, NgramTokenizer, analyze, ngrams
+
+
+def terms(text):
+    return [t.text for t in analyze(text)]
+
+
+def test_particles_and_endings_are_dropped():
+    assert terms("카드를 잃어버렸어요") == ["카드", "잃어버리"]
+    assert terms("카드가") == terms("카드") == ["카드"]
+
+
+def test_verbs_match_across_conjugation():
+    assert "잃어버리" in terms("잃어버렸는데요")
+    assert "잃어버리" in terms("잃어버리다")
+
+
+def test_compounds_without_spaces_split_like_spaced_text():
+    assert terms("카드분실신고") == terms("카드 분실 신고")
+
+
+def test_one_syllable_nouns_and_loanwords_survive():
+    assert {"앱", "폰", "돈"} <= set(terms("앱이랑 폰이랑 돈"))
+    assert "에어팟" in terms("에어팟 결제")
+
+
+def test_numbers_and_latin_are_kept():
+    found = terms("CVC 번호와 1566-1000")
+    assert "cvc" in found and "1566-1000" in found
+
+
+def test_offsets_cover_the_text_as_written():
+    text = unicodedata.normalize("NFD", "카드를 잃어버렸어요")
+    for term in analyze(text):
+        assert unicodedata.normalize("NFC", text[term.start:term.end])
+    first = analyze(text)[0]
+    assert unicodedata.normalize("NFC", text[first.start:first.end]) == "카드"
+
+
+def test_ngrams_give_bigrams_and_unigrams():
+    assert [t.text for t in ngrams("분실신고 앱")] == ["분실", "실신", "신고", "앱"]
+
+
+def test_whoosh_tokens_carry_offsets():
+    tokens = [(t.text, t.startchar, t.endchar) for t in KiwiTokenizer()("분실 신고를", positions=True, chars=True)]
+    assert tokens == [("분실", 0, 2), ("신고", 3, 5)]
+
+
+def test_analyzers_pickle_small_without_kiwi():
+    for analyzer in (KiwiTokenizer(), NgramTokenizer()):
+        data = pickle.dumps(analyzer)
+        assert len(data) < 200
+        assert pickle.loads(data) == analyzer
