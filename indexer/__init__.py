@@ -13,7 +13,20 @@ from indexer.search import Hit, SearchEngine, SearchResponse
 from indexer.synonyms import Synonyms
 
 __all__ = [
-    "BuildInfo", "Hit", "IndexDoc", "IndexNotFound", "QueryPlan", "SearchEngine", "SearchResponse",
-    "Snippet", "Synonyms", "Term", "analyze", "build_index", "ngrams", "normalize", "normalize_query",
+    "BuildInfo",
+    "Hit",
+    "IndexDoc",
+    "IndexNotFound",
+    "QueryPlan",
+    "SearchEngine",
+    "SearchResponse",
+    "Snippet",
+    "Synonyms",
+    "Term",
+    "analyze",
+    "build_index",
+    "ngrams",
+    "normalize",
+    "normalize_query",
     "read_meta",
 ]

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
 
 from whoosh.analysis import Token, Tokenizer
 
@@ -24,12 +24,55 @@ from indexer.normalize import normalize_with_offsets
 CONTENT_TAGS = frozenset({"NNG", "NNP", "NNB", "NR", "VV", "VA", "XR", "XPN", "MAG", "SL", "SH", "SN"})
 SPECIAL_TAG_PREFIX = "W_"
 # Morphemes that occur in almost every question and separate nothing.
-STOP_FORMS = frozenset({
-    "것", "수", "등", "때", "중", "데", "뿐", "거", "게", "건", "분", "번", "곳", "점",
-    "하", "되", "이", "있", "않", "말", "어떻", "어떠", "그렇", "이렇", "같",
-    "좀", "더", "잘", "왜", "꼭", "또", "그냥", "자꾸", "너무", "어떻게", "어디", "언제", "다", "혹시",
-    "무엇", "뭐", "제", "저", "나", "내가",
-})
+STOP_FORMS = frozenset(
+    {
+        "것",
+        "수",
+        "등",
+        "때",
+        "중",
+        "데",
+        "뿐",
+        "거",
+        "게",
+        "건",
+        "분",
+        "번",
+        "곳",
+        "점",
+        "하",
+        "되",
+        "이",
+        "있",
+        "않",
+        "말",
+        "어떻",
+        "어떠",
+        "그렇",
+        "이렇",
+        "같",
+        "좀",
+        "더",
+        "잘",
+        "왜",
+        "꼭",
+        "또",
+        "그냥",
+        "자꾸",
+        "너무",
+        "어떻게",
+        "어디",
+        "언제",
+        "다",
+        "혹시",
+        "무엇",
+        "뭐",
+        "제",
+        "저",
+        "나",
+        "내가",
+    }
+)
 
 
 # Card-company words Kiwi's model splits wrongly (이중결제 → 이/MM 중/NNB 결제).
@@ -107,7 +150,7 @@ def analyze_many(texts: Iterable[str]) -> None:
         return
     normalized = [normalize_with_offsets(t) for t in todo]
     results = get_kiwi().tokenize([n for n, _ in normalized])
-    for text, (_, offsets), tokens in zip(todo, normalized, results):
+    for text, (_, offsets), tokens in zip(todo, normalized, results, strict=True):
         _remember(text, _terms_from_tokens(tokens, offsets))
 
 
@@ -134,7 +177,7 @@ def ngrams(text: str) -> list[Term]:
             terms.append(Term(word, "NG", offsets[base], offsets[base + len(word)]))
             continue
         for i in range(len(word) - 1):
-            terms.append(Term(word[i:i + 2], "NG", offsets[base + i], offsets[base + i + 2]))
+            terms.append(Term(word[i : i + 2], "NG", offsets[base + i], offsets[base + i + 2]))
     return terms
 
 
@@ -150,8 +193,19 @@ class _TermTokenizer(Tokenizer):
     def __hash__(self):
         return hash(type(self))
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for i, term in enumerate(self._terms(value)):
             token.text = term.text

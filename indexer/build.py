@@ -16,9 +16,9 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
 from whoosh import index as whoosh_index
 
@@ -70,8 +70,9 @@ def live_path(index_root: str | os.PathLike) -> Path:
     return live.resolve()
 
 
-def build_index(docs: Sequence[IndexDoc], index_root: str | os.PathLike, *, force: bool = False,
-                progress: Progress | None = None) -> BuildInfo:
+def build_index(
+    docs: Sequence[IndexDoc], index_root: str | os.PathLike, *, force: bool = False, progress: Progress | None = None
+) -> BuildInfo:
     """Build ``docs`` into a fresh directory and make it the live index."""
     root = Path(index_root)
     digest = content_hash(docs)
@@ -104,9 +105,13 @@ def build_index(docs: Sequence[IndexDoc], index_root: str | os.PathLike, *, forc
         except BaseException:
             writer.cancel()
             raise
-        info = BuildInfo(path=str(final), documents=len(docs), content_hash=digest,
-                         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                         seconds=round(time.perf_counter() - started, 3))
+        info = BuildInfo(
+            path=str(final),
+            documents=len(docs),
+            content_hash=digest,
+            built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            seconds=round(time.perf_counter() - started, 3),
+        )
         (staging / "meta.json").write_text(json.dumps(asdict(info), ensure_ascii=False, indent=2), encoding="utf-8")
         shutil.rmtree(final, ignore_errors=True)
         os.rename(staging, final)

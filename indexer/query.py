@@ -71,12 +71,14 @@ def correct_word(word: str, speller: Speller) -> str | None:
     if len(word) < 2 or not all(is_syllable(ch) for ch in word) or word in speller:
         return None
     terms = analyze(word)
-    unknown_nouns = [t for t in terms if t.tag.split("-")[0] in NOUN_TAGS and len(t.text) >= 2 and t.text not in speller]
+    unknown_nouns = [
+        t for t in terms if t.tag.split("-")[0] in NOUN_TAGS and len(t.text) >= 2 and t.text not in speller
+    ]
     fixed, changed = word, False
     for term in reversed(unknown_nouns):
         replacement = speller.correct(term.text)
         if replacement:
-            fixed = fixed[:term.start] + replacement + fixed[term.end:]
+            fixed = fixed[: term.start] + replacement + fixed[term.end :]
             changed = True
     if changed:
         return fixed
@@ -84,7 +86,7 @@ def correct_word(word: str, speller: Speller) -> str | None:
     if not scraps and not unknown_nouns:
         return None
     for cut in range(0, min(3, len(word) - 1)):
-        stem, rest = word[:len(word) - cut], word[len(word) - cut:]
+        stem, rest = word[: len(word) - cut], word[len(word) - cut :]
         replacement = speller.correct(stem)
         if replacement:
             return replacement + rest
@@ -101,7 +103,7 @@ def _resegment(word: str, speller: Speller) -> str | None:
                 break
         else:
             for size in (4, 3, 2):
-                fixed = speller.correct(word[i:i + size]) if i + size <= len(word) else None
+                fixed = speller.correct(word[i : i + size]) if i + size <= len(word) else None
                 if fixed:
                     out.append(fixed)
                     i += size
@@ -138,10 +140,13 @@ def plan_query(text: str, speller: Speller, synonyms: Synonyms) -> QueryPlan:
 
     all_terms = plan.terms + list(plan.corrections)
     for expansion in synonyms.expansions(all_terms):
-        source = " ".join(all_terms[expansion.start:expansion.end])
+        source = " ".join(all_terms[expansion.start : expansion.end])
         plan.synonyms.append((source, [" ".join(alt) for alt in expansion.alternatives]))
-    plan.ngrams = list(dict.fromkeys(g for word in _content_spans(plan.did_you_mean or normalized)
-                                     for g in (t.text for t in ngrams(word))))[:MAX_NGRAMS]
+    plan.ngrams = list(
+        dict.fromkeys(
+            g for word in _content_spans(plan.did_you_mean or normalized) for g in (t.text for t in ngrams(word))
+        )
+    )[:MAX_NGRAMS]
     return plan
 
 
@@ -151,7 +156,7 @@ def _content_spans(text: str) -> list[str]:
     for word in text.split(" "):
         terms = analyze(word)
         if terms:
-            spans.append(word[:max(t.end for t in terms)])
+            spans.append(word[: max(t.end for t in terms)])
         elif not any(is_syllable(ch) for ch in word):
             spans.append(word)
     return [s for s in spans if s]

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
@@ -83,8 +83,9 @@ class SearchEngine:
         self._refresh()
         return plan_query(text, self._speller, self.synonyms)
 
-    def search(self, text: str, *, limit: int = 10, category: str | None = None,
-               audiences: Sequence[str] = ("public",)) -> SearchResponse:
+    def search(
+        self, text: str, *, limit: int = 10, category: str | None = None, audiences: Sequence[str] = ("public",)
+    ) -> SearchResponse:
         """Ranked hits for ``text``; never raises on what a user typed."""
         plan = self.plan(text)
         response = SearchResponse(plan=plan)
@@ -94,8 +95,9 @@ class SearchEngine:
         searcher = self._searcher
         allowed = wq.Or([wq.Term("audience", a) for a in audiences])
         facet = sorting.FieldFacet("category")
-        everything = searcher.search(q, limit=limit if not category else 1, filter=allowed,
-                                     groupedby={"category": facet})
+        everything = searcher.search(
+            q, limit=limit if not category else 1, filter=allowed, groupedby={"category": facet}
+        )
         response.category_counts = {k: len(v) for k, v in everything.groups("category").items()}
         results = everything
         if category:
@@ -105,13 +107,19 @@ class SearchEngine:
         grams = set(plan.ngrams)
         for hit in results[:limit]:
             stored = hit.fields()
-            response.hits.append(Hit(
-                id=stored["id"], title=stored["title"], category=stored["category"],
-                audience=stored["audience"], score=round(hit.score, 4),
-                short_answer=stored.get("short_answer", ""), updated=stored.get("updated", ""),
-                snippet=make_snippet(stored["body"], terms, grams),
-                title_snippet=make_snippet(stored["title"], terms, grams, size=200),
-            ))
+            response.hits.append(
+                Hit(
+                    id=stored["id"],
+                    title=stored["title"],
+                    category=stored["category"],
+                    audience=stored["audience"],
+                    score=round(hit.score, 4),
+                    short_answer=stored.get("short_answer", ""),
+                    updated=stored.get("updated", ""),
+                    snippet=make_snippet(stored["body"], terms, grams),
+                    title_snippet=make_snippet(stored["title"], terms, grams, size=200),
+                )
+            )
         return response
 
     def get(self, article_id: str) -> dict | None:

@@ -6,8 +6,8 @@ A group like ``[분실, 잃어버리다, 없어지다]`` is analyzed once into t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from indexer.analysis import analyze
 
@@ -54,6 +54,6 @@ class Synonyms:
         found = []
         for i, term in enumerate(terms):
             for variant, others in sorted(self._by_first.get(term, ()), key=lambda e: -len(e[0])):
-                if tuple(terms[i:i + len(variant)]) == variant:
+                if tuple(terms[i : i + len(variant)]) == variant:
                     found.append(Expansion(i, i + len(variant), tuple(others)))
         return found

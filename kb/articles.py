@@ -89,12 +89,13 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
         return None
     for i in range(1, len(lines)):
         if lines[i].strip() == "---":
-            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
     return None
 
 
 def parse_article(path: Path, display: str) -> tuple[Article | None, list[Problem]]:
     """One file to an Article, or the problems that stop it (checks needing the corpus come later)."""
+
     def problem(line: int, message: str) -> Problem:
         return Problem(display, line, message)
 
@@ -105,7 +106,9 @@ def parse_article(path: Path, display: str) -> tuple[Article | None, list[Proble
     text = unicodedata.normalize("NFC", raw.lstrip("\ufeff").replace("\r\n", "\n"))
     parts = split_front_matter(text)
     if parts is None:
-        return None, [problem(1, "missing front matter: the file must start with a '---' line and close it with another")]
+        return None, [
+            problem(1, "missing front matter: the file must start with a '---' line and close it with another")
+        ]
     front, body, body_line = parts
     try:
         node = yaml.compose(front, Loader=yaml.SafeLoader)
@@ -155,8 +158,16 @@ def parse_article(path: Path, display: str) -> tuple[Article | None, list[Proble
     if problems:
         return None, problems
     article = Article(
-        id=article_id, title=values["title"].strip(), category=values["category"].strip(), body=body.strip(),
-        path=display, questions=values["questions"], tags=values["tags"], audience=audience,
-        updated=updated, related=values["related"], lines=lines,
+        id=article_id,
+        title=values["title"].strip(),
+        category=values["category"].strip(),
+        body=body.strip(),
+        path=display,
+        questions=values["questions"],
+        tags=values["tags"],
+        audience=audience,
+        updated=updated,
+        related=values["related"],
+        lines=lines,
     )
     return article, []

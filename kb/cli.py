@@ -15,10 +15,20 @@ import click
 from kb.articles import CorpusError
 from kb.config import Settings
 
-articles_option = click.option("--articles", "articles_dir", type=click.Path(path_type=Path), default=None,
-                               help="Articles folder (default: ./articles or $KB_ARTICLES).")
-index_option = click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
-                            help="Index folder (default: ./var/index or $KB_INDEX).")
+articles_option = click.option(
+    "--articles",
+    "articles_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Articles folder (default: ./articles or $KB_ARTICLES).",
+)
+index_option = click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Index folder (default: ./var/index or $KB_INDEX).",
+)
 
 
 def _settings(articles_dir=None, index_dir=None) -> Settings:
@@ -33,7 +43,9 @@ def _load(settings: Settings):
     except CorpusError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
-        raise click.ClickException(f"{len(error.problems)} problem(s) in {settings.articles_dir}; fix them and run again")
+        raise click.ClickException(
+            f"{len(error.problems)} problem(s) in {settings.articles_dir}; fix them and run again"
+        ) from None
 
 
 def _engine(settings: Settings):
@@ -44,7 +56,7 @@ def _engine(settings: Settings):
     try:
         return open_engine(corpus, settings.index_dir)
     except IndexNotFound:
-        raise click.ClickException(f"no index in {settings.index_dir}. Run `kb index` first.")
+        raise click.ClickException(f"no index in {settings.index_dir}. Run `kb index` first.") from None
 
 
 @click.group()
@@ -63,11 +75,16 @@ def check(articles_dir):
 
     for phrase, reason in Synonyms(corpus.synonyms).skipped:
         line = corpus.synonym_lines.get(phrase, 1)
-        click.echo(f"{corpus.root / 'synonyms.yml'}:{line}: warning: '{phrase}' {reason}; it is ignored (write the words it should match)",
-                   err=True)
+        click.echo(
+            f"{corpus.root / 'synonyms.yml'}:{line}: warning: '{phrase}' {reason}; "
+            "it is ignored (write the words it should match)",
+            err=True,
+        )
     internal = sum(not a.is_public for a in corpus.articles)
-    click.echo(f"{len(corpus.articles)} articles OK ({internal} internal), {len(corpus.categories)} categories, "
-               f"{len(corpus.synonyms)} synonym groups")
+    click.echo(
+        f"{len(corpus.articles)} articles OK ({internal} internal), {len(corpus.categories)} categories, "
+        f"{len(corpus.synonyms)} synonym groups"
+    )
 
 
 @main.command()
@@ -82,9 +99,11 @@ def index(articles_dir, index_dir, force):
     _load(settings)
     show = sys.stderr.isatty()
     with click.progressbar(length=1, label="인덱싱", file=sys.stderr if show else open("/dev/null", "w")) as bar:
+
         def progress(done, total):
             bar.length = total
             bar.update(1)
+
         info = build(settings.articles_dir, settings.index_dir, force=force, progress=progress)
     if info.skipped:
         click.echo(f"index is up to date ({info.documents} articles, built {info.built_at})")
@@ -126,7 +145,9 @@ def search(query, articles_dir, index_dir, as_json, limit, internal, explain):
         if plan.did_you_mean:
             click.echo(f"이것을 찾으셨나요? {plan.did_you_mean}")
         if explain:
-            click.echo(f"terms={plan.terms} corrections={list(plan.corrections)} synonyms={plan.synonyms} ngrams={plan.ngrams}")
+            click.echo(
+                f"terms={plan.terms} corrections={list(plan.corrections)} synonyms={plan.synonyms} ngrams={plan.ngrams}"
+            )
         if not response.hits:
             click.echo(f"'{text}'에 대한 검색 결과가 없습니다.")
         for rank, hit in enumerate(response.hits, 1):
@@ -147,7 +168,7 @@ def eval_command(file, articles_dir, index_dir, misses):
     try:
         queries = read_queries(file)
     except EvalFileError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from None
     engine = _engine(_settings(articles_dir, index_dir))
     overall, by_label = evaluate(queries, lambda q: [h.id for h in engine.search(q, limit=10).hits])
     click.echo(format_table(overall, by_label))
@@ -165,7 +186,7 @@ def analyze(text):
 
     click.echo(f"normalized: {normalize(text)}")
     for term in analyze_text(text):
-        click.echo(f"{term.text}\t{term.tag}\t{term.start}-{term.end}\t{text[term.start:term.end]}")
+        click.echo(f"{term.text}\t{term.tag}\t{term.start}-{term.end}\t{text[term.start : term.end]}")
     click.echo("ngrams: " + " ".join(t.text for t in ngrams(text)))
 
 
@@ -184,6 +205,8 @@ def serve(articles_dir, index_dir, host, port, build):
     _load(settings)
     if build:
         info = build_index(settings.articles_dir, settings.index_dir)
-        click.echo(("index up to date" if info.skipped else f"indexed {info.documents} articles") + f" in {settings.index_dir}")
+        click.echo(
+            ("index up to date" if info.skipped else f"indexed {info.documents} articles") + f" in {settings.index_dir}"
+        )
     app = create_app(settings)
     app.run(host=host, port=port)

@@ -15,7 +15,7 @@ class Settings:
     secret_key: str = field(default_factory=lambda: os.environ.get("KB_SECRET_KEY", "dev-only-change-me"))
 
     @classmethod
-    def from_env(cls, **overrides) -> "Settings":
+    def from_env(cls, **overrides) -> Settings:
         """Defaults, then KB_ARTICLES / KB_INDEX / KB_DB from the environment, then explicit overrides."""
         values = {
             "articles_dir": Path(os.environ.get("KB_ARTICLES", "articles")),

@@ -36,7 +36,9 @@ class Corpus:
         return [a for a in self.articles if a.is_public]
 
     def in_category(self, key: str, audiences=("public",)) -> list[Article]:
-        return sorted((a for a in self.articles if a.category == key and a.audience in audiences), key=lambda a: a.title)
+        return sorted(
+            (a for a in self.articles if a.category == key and a.audience in audiences), key=lambda a: a.title
+        )
 
 
 def _load_yaml(path: Path, display: str, problems: list[Problem]):
@@ -46,7 +48,9 @@ def _load_yaml(path: Path, display: str, problems: list[Problem]):
         problems.append(Problem(display, 1, "file is missing"))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        problems.append(Problem(display, mark.line + 1 if mark else 1, f"not valid YAML: {getattr(error, 'problem', error)}"))
+        problems.append(
+            Problem(display, mark.line + 1 if mark else 1, f"not valid YAML: {getattr(error, 'problem', error)}")
+        )
     return None
 
 
@@ -102,8 +106,7 @@ def load_corpus(root: str | Path) -> Corpus:
     problems.extend(check_links(articles, categories))
     if problems:
         raise CorpusError(problems)
-    return Corpus(root=root, articles=articles, categories=categories, synonyms=synonyms,
-                  synonym_lines=synonym_lines)
+    return Corpus(root=root, articles=articles, categories=categories, synonyms=synonyms, synonym_lines=synonym_lines)
 
 
 def check_links(articles: list[Article], categories: dict[str, Category]) -> list[Problem]:
@@ -112,22 +115,35 @@ def check_links(articles: list[Article], categories: dict[str, Category]) -> lis
     seen: dict[str, Article] = {}
     for article in articles:
         if article.id in seen:
-            problems.append(Problem(article.path, article.lines["id"],
-                                    f"duplicate id '{article.id}' (also in {seen[article.id].path})"))
+            problems.append(
+                Problem(
+                    article.path, article.lines["id"], f"duplicate id '{article.id}' (also in {seen[article.id].path})"
+                )
+            )
         else:
             seen[article.id] = article
     for article in articles:
         if categories and article.category not in categories:
             known = ", ".join(categories)
-            problems.append(Problem(article.path, article.lines["category"],
-                                    f"unknown category '{article.category}' (known: {known})"))
+            problems.append(
+                Problem(
+                    article.path, article.lines["category"], f"unknown category '{article.category}' (known: {known})"
+                )
+            )
         for target in article.related:
             other = seen.get(target)
             if other is None:
-                problems.append(Problem(article.path, article.lines["related"], f"related article '{target}' does not exist"))
+                problems.append(
+                    Problem(article.path, article.lines["related"], f"related article '{target}' does not exist")
+                )
             elif target == article.id:
-                problems.append(Problem(article.path, article.lines["related"], "an article cannot be related to itself"))
+                problems.append(
+                    Problem(article.path, article.lines["related"], "an article cannot be related to itself")
+                )
             elif article.is_public and not other.is_public:
-                problems.append(Problem(article.path, article.lines["related"],
-                                        f"public article links to internal article '{target}'"))
+                problems.append(
+                    Problem(
+                        article.path, article.lines["related"], f"public article links to internal article '{target}'"
+                    )
+                )
     return problems

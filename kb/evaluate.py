@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 Ranker = Callable[[str], list[str]]
 
@@ -81,6 +81,10 @@ def evaluate(queries: Iterable[LabelledQuery], rank: Ranker) -> tuple[Scores, di
 def format_table(overall: Scores, by_label: dict[str, Scores]) -> str:
     rows = [("label", "n", "MRR@10", "R@1", "R@5")]
     for label, scores in [*by_label.items(), ("overall", overall)]:
-        rows.append((label, str(scores.count), f"{scores.mrr:.3f}", f"{scores.recall_at_1:.3f}", f"{scores.recall_at_5:.3f}"))
+        rows.append(
+            (label, str(scores.count), f"{scores.mrr:.3f}", f"{scores.recall_at_1:.3f}", f"{scores.recall_at_5:.3f}")
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    return "\n".join("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows)
+    return "\n".join(
+        "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))) for r in rows
+    )

@@ -11,9 +11,15 @@ from kb.corpus import Corpus, load_corpus
 
 def to_index_doc(article: Article) -> IndexDoc:
     return IndexDoc(
-        id=article.id, title=article.title, category=article.category, body=article.text,
-        questions=article.questions, tags=article.tags, audience=article.audience,
-        short_answer=article.short_answer, updated=article.updated.isoformat() if article.updated else "",
+        id=article.id,
+        title=article.title,
+        category=article.category,
+        body=article.text,
+        questions=article.questions,
+        tags=article.tags,
+        audience=article.audience,
+        short_answer=article.short_answer,
+        updated=article.updated.isoformat() if article.updated else "",
     )
 
 

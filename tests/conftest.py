@@ -82,7 +82,7 @@ ARTICLES = {
     "payments/pay-overseas.md": """\
         ---
         id: pay-overseas
-        title: 해외에서 결제가 안 돼요
+        title: 해외에서 카드를 쓰려면 어떻게 하나요?
         category: payments
         questions: [해외 결제 방법, 외국에서 카드 사용]
         tags: [해외, 결제]
@@ -146,8 +146,9 @@ def corpus(tmp_path) -> Path:
 def settings(corpus, tmp_path) -> Settings:
     index_dir = tmp_path / "index"
     build(corpus, index_dir)
-    return Settings(articles_dir=corpus, index_dir=index_dir, analytics_db=tmp_path / "analytics.sqlite3",
-                    secret_key="test")
+    return Settings(
+        articles_dir=corpus, index_dir=index_dir, analytics_db=tmp_path / "analytics.sqlite3", secret_key="test"
+    )
 
 
 @pytest.fixture

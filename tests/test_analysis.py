@@ -35,9 +35,9 @@ def test_numbers_and_latin_are_kept():
 def test_offsets_cover_the_text_as_written():
     text = unicodedata.normalize("NFD", "카드를 잃어버렸어요")
     for term in analyze(text):
-        assert unicodedata.normalize("NFC", text[term.start:term.end])
+        assert unicodedata.normalize("NFC", text[term.start : term.end])
     first = analyze(text)[0]
-    assert unicodedata.normalize("NFC", text[first.start:first.end]) == "카드"
+    assert unicodedata.normalize("NFC", text[first.start : first.end]) == "카드"
 
 
 def test_ngrams_give_bigrams_and_unigrams():

@@ -14,7 +14,7 @@ def test_offsets_point_into_the_original_text():
     original = unicodedata.normalize("NFD", "분실") + " ＡＴＭ"
     normalized, offsets = normalize_with_offsets(original)
     assert normalized == "분실 atm"
-    assert original[offsets[3]:offsets[6]] == "ＡＴＭ"
+    assert original[offsets[3] : offsets[6]] == "ＡＴＭ"
     assert offsets[-1] == len(original)
 
 

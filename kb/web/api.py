@@ -46,13 +46,15 @@ def search():
     if category is not None and category not in kb.corpus.categories:
         return jsonify({"error": f"unknown category '{category}'"}), 400
     response = kb.engine.search(q, limit=limit, category=category, audiences=("public",))
-    return jsonify({
-        "query": q,
-        **plan_json(response.plan),
-        "total": response.total,
-        "category_counts": response.category_counts,
-        "results": [hit_json(h, kb.corpus.categories) for h in response.hits],
-    })
+    return jsonify(
+        {
+            "query": q,
+            **plan_json(response.plan),
+            "total": response.total,
+            "category_counts": response.category_counts,
+            "results": [hit_json(h, kb.corpus.categories) for h in response.hits],
+        }
+    )
 
 
 @bp.get("/articles/<article_id>")
@@ -61,9 +63,16 @@ def article(article_id: str):
     found = kb.corpus.get(article_id)
     if found is None or not found.is_public:
         abort(404)
-    return jsonify({
-        "id": found.id, "title": found.title, "category": found.category, "questions": found.questions,
-        "tags": found.tags, "updated": found.updated.isoformat() if found.updated else None,
-        "short_answer": found.short_answer, "html": found.html,
-        "related": [r for r in found.related if (kb.corpus.get(r) and kb.corpus.get(r).is_public)],
-    })
+    return jsonify(
+        {
+            "id": found.id,
+            "title": found.title,
+            "category": found.category,
+            "questions": found.questions,
+            "tags": found.tags,
+            "updated": found.updated.isoformat() if found.updated else None,
+            "short_answer": found.short_answer,
+            "html": found.html,
+            "related": [r for r in found.related if (kb.corpus.get(r) and kb.corpus.get(r).is_public)],
+        }
+    )

@@ -17,8 +17,16 @@ from kb.config import Settings
 from kb.corpus import Corpus, load_corpus
 from kb.indexing import open_engine
 
-POPULAR_IDS = ("lost-report", "pay-declined", "cc-phone-hours", "pts-cash-out", "cancel-purchase",
-               "inst-change", "ben-annual-fee", "cancel-refund-timing")
+POPULAR_IDS = (
+    "lost-report",
+    "pay-declined",
+    "cc-phone-hours",
+    "pts-cash-out",
+    "cancel-purchase",
+    "inst-change",
+    "ben-annual-fee",
+    "cancel-refund-timing",
+)
 
 
 class KnowledgeBase:

@@ -15,8 +15,7 @@ PUBLIC = ("public",)
 def home():
     kb = knowledge_base()
     counts = {key: len(kb.corpus.in_category(key)) for key in kb.corpus.categories}
-    return render_template("home.html", categories=kb.corpus.categories.values(), counts=counts,
-                           popular=kb.popular())
+    return render_template("home.html", categories=kb.corpus.categories.values(), counts=counts, popular=kb.popular())
 
 
 @bp.get("/search")
@@ -27,8 +26,9 @@ def search():
     if category not in kb.corpus.categories:
         category = None
     response = kb.engine.search(q, limit=20, category=category, audiences=PUBLIC) if q.strip() else None
-    return render_template("search.html", q=q, category=category, response=response,
-                           categories=kb.corpus.categories, popular=kb.popular())
+    return render_template(
+        "search.html", q=q, category=category, response=response, categories=kb.corpus.categories, popular=kb.popular()
+    )
 
 
 @bp.get("/articles/<article_id>")
@@ -38,8 +38,9 @@ def article(article_id: str):
     if found is None or not found.is_public:
         abort(404)
     related = [r for r in (kb.corpus.get(i) for i in found.related) if r is not None and r.is_public]
-    return render_template("article.html", article=found, related=related,
-                           category=kb.corpus.categories.get(found.category))
+    return render_template(
+        "article.html", article=found, related=related, category=kb.corpus.categories.get(found.category)
+    )
 
 
 @bp.get("/categories/<key>")
@@ -48,8 +49,9 @@ def category(key: str):
     found = kb.corpus.categories.get(key)
     if found is None:
         abort(404)
-    return render_template("category.html", category=found, articles=kb.corpus.in_category(key),
-                           categories=kb.corpus.categories)
+    return render_template(
+        "category.html", category=found, articles=kb.corpus.in_category(key), categories=kb.corpus.categories
+    )
 
 
 @bp.app_errorhandler(404)

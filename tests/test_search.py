@@ -1,0 +1,110 @@
+"""Search behaviour on a small corpus: what a customer types finds the right answer."""
+
+import unicodedata
+
+import pytest
+
+
+def top(engine, q, **kw):
+    hits = engine.search(q, **kw).hits
+    return hits[0].id if hits else None
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("카드를 잃어버렸어요", "lost-report"),  # particles, verb conjugation, question variant
+        ("카드분실신고", "lost-report"),  # compound without spaces
+        ("분실 신고 방법", "lost-report"),
+        ("결재가 안 돼요", "pay-declined"),  # 결재 for 결제
+        ("zkem qnstlf", "lost-report"),  # English keyboard mode
+        ("포인트 돈으로 바꾸기", "pts-cash-out"),  # synonym 현금화 ~ 돈으로 바꾸다
+        ("상담원 연결", "cc-phone-hours"),
+        ("1566-1000", "cc-phone-hours"),
+        ("재발급", "lost-reissue"),
+        ("외국에서 카드 사용", "pay-overseas"),
+    ],
+)
+def test_customer_queries_find_the_answer_first(engine, query, expected):
+    assert top(engine, query) == expected
+
+
+def test_nfd_query_behaves_like_nfc(engine):
+    nfd = unicodedata.normalize("NFD", "카드를 잃어버렸어요")
+    assert [h.id for h in engine.search(nfd).hits] == [h.id for h in engine.search("카드를 잃어버렸어요").hits]
+
+
+def test_full_width_query(engine):
+    assert top(engine, "１５６６－１０００") == "cc-phone-hours"
+
+
+def test_typo_gets_did_you_mean_and_results(engine):
+    response = engine.search("분싫 신고")
+    assert response.plan.did_you_mean == "분실 신고"
+    assert response.hits[0].id == "lost-report"
+
+
+def test_layout_fix_is_reported(engine):
+    plan = engine.search("zkem qnstlf").plan
+    assert plan.layout_fixed and plan.text == "카드 분실"
+    assert not engine.search("ATM").plan.layout_fixed
+
+
+def test_internal_articles_only_for_agents(engine):
+    assert "agent-script" not in [h.id for h in engine.search("상담 시작 스크립트").hits]
+    agents = engine.search("상담 시작 스크립트", audiences=("public", "internal"))
+    assert agents.hits[0].id == "agent-script" and agents.hits[0].audience == "internal"
+
+
+def test_category_filter_and_counts(engine):
+    response = engine.search("결제", category="payments")
+    assert response.hits and {h.category for h in response.hits} == {"payments"}
+    assert response.category_counts["payments"] >= 2
+
+
+def test_snippets_highlight_from_offsets(engine):
+    hit = engine.search("카드를 잃어버렸어요").hits[0]
+    marked = [text for text, on in hit.snippet.parts() if on]
+    assert "잃어버리" in marked[0] or "분실" in "".join(marked)
+    for start, end in hit.snippet.spans:
+        assert 0 <= start < end <= len(hit.snippet.text)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        " ",
+        "\n\t",
+        "!!!",
+        "(",
+        ")",
+        '"',
+        "*",
+        "?",
+        "AND OR NOT",
+        "title:분실",
+        "카드 AND",
+        "~2",
+        "ㅋㅋㅋ",
+        "ㅂ",
+        "😀",
+        "😀 카드 분실 🙏",
+        "金融",
+        "ﾊﾝｶｸ",
+        "\u0000",
+        "\u200b",
+        "a" * 1000,
+        "가" * 1000,
+        "분ㅅ",
+        "NULL",
+        "<script>",
+        "카드" * 300,
+        "%",
+        "\\",
+        "ᄏᄃ",
+    ],
+)
+def test_any_input_gives_results_or_a_clean_empty_answer(engine, query):
+    response = engine.search(query)
+    assert isinstance(response.hits, list)

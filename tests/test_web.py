@@ -1,0 +1,91 @@
+"""The web UI and JSON API: right answers, no internal leaks, escaped input."""
+
+
+def test_home_lists_categories_and_popular(client):
+    page = client.get("/").get_data(as_text=True)
+    assert 'lang="ko"' in page
+    assert "분야별 도움말" in page and "/categories/lost-cards" in page
+    assert "카드를 분실했을 때 어떻게 신고하나요?" in page
+
+
+def test_search_page_ranks_and_highlights(client):
+    page = client.get("/search?q=카드 잃어버렸어요").get_data(as_text=True)
+    assert page.index("/articles/lost-report") < page.index("/articles/lost-reissue")
+    assert "<mark>" in page
+
+
+def test_search_page_did_you_mean_and_layout(client):
+    assert "이것을 찾으셨나요?" in client.get("/search?q=분싫 신고").get_data(as_text=True)
+    page = client.get("/search?q=zkem qnstlf").get_data(as_text=True)
+    assert "<strong>카드 분실</strong>(으)로 검색한 결과" in page
+
+
+def test_empty_results_offer_help(client):
+    page = client.get("/search?q=qqqqzzzz").get_data(as_text=True)
+    assert "검색 결과가 없습니다" in page and "1566-1000" in page
+
+
+def test_user_input_is_escaped(client):
+    page = client.get("/search?q=<script>alert(1)</script>").get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+
+
+def test_article_page(client):
+    response = client.get("/articles/lost-report")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<strong>분실 신고</strong>" in page
+    assert "/articles/lost-reissue" in page and "/categories/lost-cards" in page
+    assert "2026. 11. 24." in page
+
+
+def test_category_page(client):
+    page = client.get("/categories/payments").get_data(as_text=True)
+    assert "/articles/pay-declined" in page and "/articles/pay-overseas" in page
+
+
+def test_unknown_pages_are_404(client):
+    assert client.get("/articles/nope").status_code == 404
+    assert client.get("/categories/nope").status_code == 404
+
+
+def test_internal_articles_never_reach_public_pages_or_api(client):
+    assert client.get("/articles/agent-script").status_code == 404
+    assert client.get("/api/articles/agent-script").status_code == 404
+    for url in ["/search?q=상담 시작 스크립트", "/api/search?q=상담 시작 스크립트", "/categories/customer-center", "/"]:
+        body = client.get(url).get_data(as_text=True)
+        assert "agent-script" not in body and "비밀 내부 안내" not in body, url
+
+
+def test_api_search_json(client):
+    data = client.get("/api/search?q=결재 안돼요").get_json()
+    assert data["query"] == "결재 안돼요"
+    assert data["did_you_mean"] == "결제 안돼요"
+    first = data["results"][0]
+    assert first["id"] == "pay-declined" and first["url"] == "/articles/pay-declined"
+    assert first["category_label"] == "결제"
+    assert data["category_counts"]["payments"] >= 1
+
+
+def test_api_and_page_agree(client):
+    ids_api = [r["id"] for r in client.get("/api/search?q=카드 분실&limit=20").get_json()["results"]]
+    page = client.get("/search?q=카드 분실").get_data(as_text=True)
+    positions = [page.index(f'/articles/{i}"') for i in ids_api]
+    assert positions == sorted(positions)
+
+
+def test_api_bad_category_is_400(client):
+    response = client.get("/api/search?q=카드&category=nope")
+    assert response.status_code == 400 and "unknown category" in response.get_json()["error"]
+
+
+def test_new_build_is_picked_up_without_restart(client, settings):
+    from kb.indexing import build
+
+    (settings.articles_dir / "payments" / "pay-new.md").write_text(
+        "---\nid: pay-new\ntitle: 새로 생긴 간편결제 등록 방법\ncategory: payments\n---\n간편결제는 앱에서 등록해요.\n",
+        encoding="utf-8",
+    )
+    build(settings.articles_dir, settings.index_dir)
+    assert client.get("/api/search?q=간편결제").get_json()["results"][0]["id"] == "pay-new"
+    assert client.get("/articles/pay-new").status_code == 200
