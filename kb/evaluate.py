@@ -85,6 +85,10 @@ def format_table(overall: Scores, by_label: dict[str, Scores]) -> str:
             (label, str(scores.count), f"{scores.mrr:.3f}", f"{scores.recall_at_1:.3f}", f"{scores.recall_at_5:.3f}")
         )
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    return "\n".join(
+
+    def line(row):
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+
+    return "\n".join(line(r) for r in rows)
         "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))) for r in rows
     )

@@ -115,11 +115,14 @@ def test_real_articles_are_valid_and_cover_the_fixed_ids():
     public = [a for a in corpus.articles if a.is_public]
     internal = [a for a in corpus.articles if not a.is_public]
     assert len(public) >= 60 and len(internal) >= 4
-    fixed = """cc-phone-hours cc-channels cc-visit-documents cc-wait-time pay-declined pay-duplicate pay-billing-date
-        pay-account-change pay-early pay-overseas pay-late pay-statement cancel-purchase cancel-refund-timing cancel-partial
-        cancel-card-termination cancel-subscription inst-change inst-interest-free inst-fee inst-prepay inst-withdrawal
-        ben-promotions ben-annual-fee ben-spending-requirement ben-lounge pts-check pts-earn pts-cash-out pts-expiry
-        pts-fraud lost-report lost-theft lost-compensation lost-reissue lost-found-again lost-overseas""".split()
+    fixed = """
+        cc-phone-hours cc-channels cc-visit-documents cc-wait-time
+        pay-declined pay-duplicate pay-billing-date pay-account-change pay-early pay-overseas pay-late pay-statement
+        cancel-purchase cancel-refund-timing cancel-partial cancel-card-termination cancel-subscription
+        inst-change inst-interest-free inst-fee inst-prepay inst-withdrawal
+        ben-promotions ben-annual-fee ben-spending-requirement ben-lounge
+        pts-check pts-earn pts-cash-out pts-expiry pts-fraud
+        lost-report lost-theft lost-compensation lost-reissue lost-found-again lost-overseas""".split()
     for article_id in fixed:
         article = corpus.get(article_id)
         assert article is not None and article.is_public, article_id
