@@ -90,5 +90,3 @@ def format_table(overall: Scores, by_label: dict[str, Scores]) -> str:
         return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
 
     return "\n".join(line(r) for r in rows)
-        "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))) for r in rows
-    )
