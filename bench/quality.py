@@ -79,7 +79,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     corpus = load_corpus(args.articles)
-    docs = [to_index_doc(a) for a in corpus.articles]
+    docs = [to_index_doc(a) for a in corpus.articles if a.is_public]
     print(f"# {len(docs)} articles from {args.articles}")
     run(docs, Synonyms(corpus.synonyms), {p.name: read_queries(p) for p in args.queries})
     for path in paraphrase_sets():
