@@ -7,6 +7,7 @@ so ``kb index`` on a running server takes effect without a restart.
 from __future__ import annotations
 
 import os
+from collections import Counter
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,6 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import sorting
 from whoosh.scoring import BM25F
 
 from indexer.build import live_path
@@ -23,6 +23,10 @@ from indexer.query import QueryPlan, plan_query, query_terms, to_whoosh
 from indexer.schema import TEXT_FIELDS
 from indexer.synonyms import Synonyms
 from indexer.typo import Speller
+
+
+CANDIDATES = 200
+RELATIVE_CUTOFF = 0.2
 
 
 @dataclass
@@ -92,17 +96,17 @@ class SearchEngine:
         q = to_whoosh(plan)
         if q is None:
             return response
-        searcher = self._searcher
         allowed = wq.Or([wq.Term("audience", a) for a in audiences])
-        facet = sorting.FieldFacet("category")
-        everything = searcher.search(
-            q, limit=limit if not category else 1, filter=allowed, groupedby={"category": facet}
-        )
-        response.category_counts = {k: len(v) for k, v in everything.groups("category").items()}
-        results = everything
+        ranked = self._searcher.search(q, limit=CANDIDATES, filter=allowed)
+        best = ranked[0].score if len(ranked) else 0.0
+        # Loose matches (a shared bigram, one common word) are not answers: keep hits
+        # within reach of the best one, so counts and "no results" mean something.
+        kept = [hit for hit in ranked if hit.score >= best * RELATIVE_CUTOFF]
+        response.category_counts = dict(Counter(hit["category"] for hit in kept))
         if category:
-            results = searcher.search(q, limit=limit, filter=wq.And([allowed, wq.Term("category", category)]))
-        response.total = len(results)
+            kept = [hit for hit in kept if hit["category"] == category]
+        response.total = len(kept)
+        results = kept
         terms = query_terms(plan)
         grams = set(plan.ngrams)
         for hit in results[:limit]:
