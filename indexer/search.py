@@ -7,8 +7,8 @@ so ``kb index`` on a running server takes effect without a restart.
 from __future__ import annotations
 
 import os
-from collections import Counter
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +23,6 @@ from indexer.query import QueryPlan, plan_query, query_terms, to_whoosh
 from indexer.schema import TEXT_FIELDS
 from indexer.synonyms import Synonyms
 from indexer.typo import Speller
-
 
 CANDIDATES = 200
 RELATIVE_CUTOFF = 0.2
