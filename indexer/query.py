@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from indexer.analysis import analyze, ngrams
-from indexer.hangul import is_syllable, latin_to_hangul, looks_like_wrong_layout
+from indexer.hangul import is_initials_query, is_syllable, latin_to_hangul, looks_like_wrong_layout
 from indexer.normalize import normalize_query
 from indexer.synonyms import Synonyms
 from indexer.typo import Speller
@@ -31,6 +31,7 @@ class QueryPlan:
     original: str
     text: str = ""
     layout_fixed: bool = False
+    initials: bool = False  # a 초성 query (ㅂㅅㅅㄱ): answered from titles, not the index
     terms: list[str] = field(default_factory=list)
     corrections: dict[str, str] = field(default_factory=dict)
     did_you_mean: str | None = None
@@ -39,7 +40,7 @@ class QueryPlan:
 
     @property
     def empty(self) -> bool:
-        return not self.terms and not self.ngrams
+        return not self.terms and not self.ngrams and not self.initials
 
 
 def fix_layout(text: str, speller: Speller) -> str | None:
@@ -124,6 +125,9 @@ def plan_query(text: str, speller: Speller, synonyms: Synonyms) -> QueryPlan:
     if fixed:
         normalized, plan.layout_fixed = fixed, True
     plan.text = normalized
+    if is_initials_query(normalized):
+        plan.initials = True
+        return plan
     plan.terms = list(dict.fromkeys(t.text for t in analyze(normalized)))[:MAX_TERMS]
 
     corrected_words = []

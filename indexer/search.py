@@ -21,6 +21,7 @@ from indexer.build import live_path
 from indexer.highlight import Snippet, make_snippet
 from indexer.query import QueryPlan, plan_query, query_terms, to_whoosh
 from indexer.schema import TEXT_FIELDS
+from indexer.suggest import Suggester, Suggestion
 from indexer.synonyms import Synonyms
 from indexer.typo import Speller
 
@@ -61,6 +62,7 @@ class SearchEngine:
         self._path: Path | None = None
         self._searcher = None
         self._speller: Speller | None = None
+        self._suggester: Suggester | None = None
         self._refresh()
 
     def _refresh(self) -> None:
@@ -74,6 +76,7 @@ class SearchEngine:
             ix = whoosh_index.open_dir(str(path))
             searcher = ix.searcher(weighting=BM25F(B=0.75, K1=1.2))
             self._speller = Speller(_vocabulary(searcher.reader()))
+            self._suggester = Suggester(list(searcher.reader().all_stored_fields()))
             old, self._searcher, self._path = self._searcher, searcher, path
             if old is not None:
                 old.close()
@@ -93,37 +96,35 @@ class SearchEngine:
         plan = self.plan(text)
         response = SearchResponse(plan=plan)
         q = to_whoosh(plan)
-        if q is None:
+        if q is None and not plan.initials:
             return response
-        allowed = wq.Or([wq.Term("audience", a) for a in audiences])
-        ranked = self._searcher.search(q, limit=CANDIDATES, filter=allowed)
-        best = ranked[0].score if len(ranked) else 0.0
-        # Loose matches (a shared bigram, one common word) are not answers: keep hits
-        # within reach of the best one, so counts and "no results" mean something.
-        kept = [hit for hit in ranked if hit.score >= best * RELATIVE_CUTOFF]
-        response.category_counts = dict(Counter(hit["category"] for hit in kept))
+        if plan.initials:
+            kept = self._initials_hits(plan.text, audiences)
+        else:
+            allowed = wq.Or([wq.Term("audience", a) for a in audiences])
+            ranked = self._searcher.search(q, limit=CANDIDATES, filter=allowed)
+            best = ranked[0].score if len(ranked) else 0.0
+            # Loose matches (a shared bigram, one common word) are not answers: keep hits
+            # within reach of the best one, so counts and "no results" mean something.
+            kept = [(hit.fields(), hit.score) for hit in ranked if hit.score >= best * RELATIVE_CUTOFF]
+        response.category_counts = dict(Counter(stored["category"] for stored, _ in kept))
         if category:
-            kept = [hit for hit in kept if hit["category"] == category]
+            kept = [(stored, score) for stored, score in kept if stored["category"] == category]
         response.total = len(kept)
-        results = kept
         terms = query_terms(plan)
         grams = set(plan.ngrams)
-        for hit in results[:limit]:
-            stored = hit.fields()
-            response.hits.append(
-                Hit(
-                    id=stored["id"],
-                    title=stored["title"],
-                    category=stored["category"],
-                    audience=stored["audience"],
-                    score=round(hit.score, 4),
-                    short_answer=stored.get("short_answer", ""),
-                    updated=stored.get("updated", ""),
-                    snippet=make_snippet(stored["body"], terms, grams),
-                    title_snippet=make_snippet(stored["title"], terms, grams, size=200),
-                )
-            )
+        for stored, score in kept[:limit]:
+            response.hits.append(_hit(stored, score, terms, grams))
         return response
+
+    def _initials_hits(self, text: str, audiences: Sequence[str]) -> list[tuple[dict, float]]:
+        suggestions = self._suggester.suggest(text, limit=CANDIDATES, audiences=audiences)
+        return [(self._searcher.document(id=s.id), 1.0 / rank) for rank, s in enumerate(suggestions, 1)]
+
+    def suggest(self, text: str, *, limit: int = 8, audiences: Sequence[str] = ("public",)) -> list[Suggestion]:
+        """Titles and question variants matching a half-typed query (jamo prefix, 초성)."""
+        self._refresh()
+        return self._suggester.suggest(text, limit=limit, audiences=audiences)
 
     def get(self, article_id: str) -> dict | None:
         """Stored fields of one article, for pages that need no search."""
@@ -133,6 +134,26 @@ class SearchEngine:
     def close(self) -> None:
         if self._searcher is not None:
             self._searcher.close()
+
+
+def _hit(stored: dict, score: float, terms: set[str], grams: set[str]) -> Hit:
+    body, short = stored["body"], stored.get("short_answer", "")
+    # The short answer is shown on its own; the snippet shows where the rest of the body matches.
+    rest = body[len(short) :].strip() if short and body.startswith(short) else body
+    snippet = make_snippet(rest, terms, grams)
+    if not snippet.spans:
+        snippet = make_snippet(body, terms, grams)
+    return Hit(
+        id=stored["id"],
+        title=stored["title"],
+        category=stored["category"],
+        audience=stored["audience"],
+        score=round(score, 4),
+        short_answer=short,
+        updated=stored.get("updated", ""),
+        snippet=snippet,
+        title_snippet=make_snippet(stored["title"], terms, grams, size=200),
+    )
 
 
 def _vocabulary(reader) -> dict[str, int]:

@@ -190,6 +190,27 @@ def analyze(text):
     click.echo("ngrams: " + " ".join(t.text for t in ngrams(text)))
 
 
+@main.group()
+def user():
+    """Manage agent console accounts (stored hashed in var/users.json or $KB_USERS_FILE)."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Password (prompted).")
+@click.option("--users-file", type=click.Path(path_type=Path), default=None, help="Accounts file.")
+def user_add(name, password, users_file):
+    """Add an account or change its password."""
+    from kb.users import UserError, add_user
+
+    path = users_file or Settings.from_env().users_file
+    try:
+        add_user(path, name, password)
+    except UserError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"saved account '{name}' in {path}")
+
+
 @main.command()
 @articles_option
 @index_option

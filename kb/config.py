@@ -1,4 +1,4 @@
-"""Where the application finds its articles, index and analytics database."""
+"""Where the application finds its articles, index, analytics database and agent accounts."""
 
 from __future__ import annotations
 
@@ -6,21 +6,29 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+PATH_SETTINGS = {
+    "articles_dir": ("KB_ARTICLES", "articles"),
+    "index_dir": ("KB_INDEX", "var/index"),
+    "analytics_db": ("KB_DB", "var/analytics.sqlite3"),
+    "users_file": ("KB_USERS_FILE", "var/users.json"),
+}
+
 
 @dataclass
 class Settings:
     articles_dir: Path = Path("articles")
     index_dir: Path = Path("var/index")
     analytics_db: Path = Path("var/analytics.sqlite3")
-    secret_key: str = field(default_factory=lambda: os.environ.get("KB_SECRET_KEY", "dev-only-change-me"))
+    users_file: Path = Path("var/users.json")
+    retention_days: int = 90
+    secret_key: str = field(default_factory=lambda: os.environ.get("KB_SECRET_KEY", ""))
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
-        """Defaults, then KB_ARTICLES / KB_INDEX / KB_DB from the environment, then explicit overrides."""
-        values = {
-            "articles_dir": Path(os.environ.get("KB_ARTICLES", "articles")),
-            "index_dir": Path(os.environ.get("KB_INDEX", "var/index")),
-            "analytics_db": Path(os.environ.get("KB_DB", "var/analytics.sqlite3")),
-        }
-        values.update({k: Path(v) if k != "secret_key" else v for k, v in overrides.items() if v is not None})
+        """Defaults, then KB_* environment variables, then explicit (non-None) overrides."""
+        values: dict = {name: Path(os.environ.get(env, default)) for name, (env, default) in PATH_SETTINGS.items()}
+        values["retention_days"] = int(os.environ.get("KB_RETENTION_DAYS", "90"))
+        for name, value in overrides.items():
+            if value is not None:
+                values[name] = Path(value) if name in PATH_SETTINGS else value
         return cls(**values)

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from flask import Flask
 
+from kb.analytics import Analytics
 from kb.config import Settings
 from kb.web.knowledge import KnowledgeBase
 
 SITE_DIR = Path(__file__).resolve().parents[2] / "site"
 
 
+def _secret_key(settings: Settings) -> str:
+    """KB_SECRET_KEY, else a key generated once and kept next to the database (shared by all workers)."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.analytics_db.parent / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+    return path.read_text(encoding="utf-8").strip()
+
+
 def create_app(settings: Settings | None = None, **config) -> Flask:
-    """Build the app for ``settings`` (articles, index, database); ``config`` overrides Flask config."""
+    """Build the app for ``settings`` (articles, index, database, users); ``config`` overrides Flask config."""
     settings = settings or Settings.from_env()
     app = Flask(
         __name__,
@@ -21,13 +35,22 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
         static_folder=str(SITE_DIR / "static"),
         static_url_path="/static",
     )
-    app.config.update(SECRET_KEY=settings.secret_key, JSON_AS_ASCII=False, KB_SETTINGS=settings)
+    app.config.update(
+        SECRET_KEY=_secret_key(settings),
+        KB_SETTINGS=settings,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+    )
     app.config.update(config)
     app.json.ensure_ascii = False
     app.extensions["kb"] = KnowledgeBase(settings)
+    app.extensions["kb.analytics"] = Analytics(settings.analytics_db, settings.retention_days)
 
-    from kb.web import api, public
+    from kb.web import agent, api, csrf, public
 
+    csrf.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(agent.bp)
     return app

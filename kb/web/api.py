@@ -4,38 +4,42 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request, url_for
 
-from kb.web.knowledge import knowledge_base
+from kb.web.knowledge import knowledge_base, log_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-def hit_json(hit, categories) -> dict:
+def hit_json(hit, categories, article_endpoint: str = "public.article") -> dict:
     category = categories.get(hit.category)
     return {
         "id": hit.id,
         "title": hit.title,
         "category": hit.category,
         "category_label": category.label if category else hit.category,
+        "audience": hit.audience,
         "score": hit.score,
         "snippet": hit.snippet.text,
         "snippet_highlights": hit.snippet.spans,
         "title_highlights": hit.title_snippet.spans,
         "short_answer": hit.short_answer,
         "updated": hit.updated,
-        "url": url_for("public.article", article_id=hit.id),
+        "url": url_for(article_endpoint, article_id=hit.id),
     }
 
 
-def plan_json(plan) -> dict:
+def suggestion_json(suggestion, article_endpoint: str = "public.article") -> dict:
     return {
-        "layout_fixed": plan.layout_fixed,
-        "interpreted_as": plan.text if plan.layout_fixed else None,
-        "did_you_mean": plan.did_you_mean,
+        "id": suggestion.id,
+        "text": suggestion.text,
+        "title": suggestion.title,
+        "category": suggestion.category,
+        "audience": suggestion.audience,
+        "url": url_for(article_endpoint, article_id=suggestion.id),
     }
 
 
-@bp.get("/search")
-def search():
+def search_json(audiences, surface: str, article_endpoint: str):
+    """Shared by the public and agent APIs. ``typing=1`` marks instant-search keystrokes (not logged)."""
     kb = knowledge_base()
     q = request.args.get("q", "")[:200]
     category = request.args.get("category") or None
@@ -45,16 +49,37 @@ def search():
         limit = 10
     if category is not None and category not in kb.corpus.categories:
         return jsonify({"error": f"unknown category '{category}'"}), 400
-    response = kb.engine.search(q, limit=limit, category=category, audiences=("public",))
-    return jsonify(
-        {
-            "query": q,
-            **plan_json(response.plan),
-            "total": response.total,
-            "category_counts": response.category_counts,
-            "results": [hit_json(h, kb.corpus.categories) for h in response.hits],
-        }
-    )
+    response = kb.engine.search(q, limit=limit, category=category, audiences=audiences)
+    search_id = None if request.args.get("typing") == "1" else log_search(response, surface, category)
+    plan = response.plan
+    data = {
+        "query": q,
+        "search_id": search_id,
+        "layout_fixed": plan.layout_fixed,
+        "interpreted_as": plan.text if plan.layout_fixed else None,
+        "did_you_mean": plan.did_you_mean,
+        "initials": plan.initials,
+        "total": response.total,
+        "category_counts": response.category_counts,
+        "results": [hit_json(h, kb.corpus.categories, article_endpoint) for h in response.hits],
+    }
+    if request.args.get("suggest") == "1":
+        data["suggestions"] = [
+            suggestion_json(s, article_endpoint) for s in kb.engine.suggest(q, limit=6, audiences=audiences)
+        ]
+    return jsonify(data)
+
+
+@bp.get("/search")
+def search():
+    return search_json(("public",), "api", "public.article")
+
+
+@bp.get("/suggest")
+def suggest():
+    kb = knowledge_base()
+    q = request.args.get("q", "")[:200]
+    return jsonify({"query": q, "suggestions": [suggestion_json(s) for s in kb.engine.suggest(q)]})
 
 
 @bp.get("/articles/<article_id>")
@@ -73,6 +98,6 @@ def article(article_id: str):
             "updated": found.updated.isoformat() if found.updated else None,
             "short_answer": found.short_answer,
             "html": found.html,
-            "related": [r for r in found.related if (kb.corpus.get(r) and kb.corpus.get(r).is_public)],
+            "related": [r for r in found.related if kb.corpus.get(r) and kb.corpus.get(r).is_public],
         }
     )

@@ -11,13 +11,15 @@ import threading
 
 from flask import current_app
 
-from indexer import SearchEngine, read_meta
+from indexer import SearchEngine, SearchResponse, read_meta
+from kb.analytics import Analytics
 from kb.articles import CorpusError
 from kb.config import Settings
 from kb.corpus import Corpus, load_corpus
 from kb.indexing import open_engine
 
-POPULAR_IDS = (
+# Until analytics has traffic, the home page shows these (the questions every card company gets most).
+DEFAULT_POPULAR = (
     "lost-report",
     "pay-declined",
     "cc-phone-hours",
@@ -50,8 +52,10 @@ class KnowledgeBase:
                 return
             self.corpus, self.engine, self._hash = corpus, open_engine(corpus, self.settings.index_dir), digest
 
-    def popular(self, limit: int = 8):
-        articles = [self.corpus.get(i) for i in POPULAR_IDS]
+    def popular(self, analytics: Analytics | None = None, limit: int = 8):
+        ids = list(analytics.popular_articles(limit=limit)) if analytics else []
+        ids += [i for i in DEFAULT_POPULAR if i not in ids]
+        articles = [self.corpus.get(i) for i in ids]
         return [a for a in articles if a is not None and a.is_public][:limit]
 
 
@@ -59,3 +63,24 @@ def knowledge_base() -> KnowledgeBase:
     kb: KnowledgeBase = current_app.extensions["kb"]
     kb.refresh()
     return kb
+
+
+def analytics() -> Analytics:
+    return current_app.extensions["kb.analytics"]
+
+
+def log_search(response: SearchResponse, surface: str, category: str | None) -> int | None:
+    """Record a finished search (not each keystroke of instant search); returns the search id."""
+    plan = response.plan
+    if not plan.original.strip():
+        return None
+    return analytics().log_search(
+        query=plan.original,
+        normalized=plan.text,
+        surface=surface,
+        total=response.total,
+        top_ids=[h.id for h in response.hits],
+        category=category,
+        layout_fixed=plan.layout_fixed,
+        did_you_mean=plan.did_you_mean,
+    )

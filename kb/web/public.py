@@ -1,21 +1,31 @@
-"""Public pages: home, search, article, category. Internal articles never appear here."""
+"""Public pages: home, search, article (with feedback), category. Internal articles never appear here."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from kb.web.knowledge import knowledge_base
+from kb.web.knowledge import analytics, knowledge_base, log_search
 
 bp = Blueprint("public", __name__)
 
 PUBLIC = ("public",)
+RESULTS_PER_PAGE = 20
+
+
+def _int_arg(name: str) -> int | None:
+    try:
+        return int(request.args[name])
+    except (KeyError, ValueError):
+        return None
 
 
 @bp.get("/")
 def home():
     kb = knowledge_base()
     counts = {key: len(kb.corpus.in_category(key)) for key in kb.corpus.categories}
-    return render_template("home.html", categories=kb.corpus.categories.values(), counts=counts, popular=kb.popular())
+    return render_template(
+        "home.html", categories=kb.corpus.categories.values(), counts=counts, popular=kb.popular(analytics())
+    )
 
 
 @bp.get("/search")
@@ -25,9 +35,18 @@ def search():
     category = request.args.get("category") or None
     if category not in kb.corpus.categories:
         category = None
-    response = kb.engine.search(q, limit=20, category=category, audiences=PUBLIC) if q.strip() else None
+    response = search_id = None
+    if q.strip():
+        response = kb.engine.search(q, limit=RESULTS_PER_PAGE, category=category, audiences=PUBLIC)
+        search_id = log_search(response, "public", category)
     return render_template(
-        "search.html", q=q, category=category, response=response, categories=kb.corpus.categories, popular=kb.popular()
+        "search.html",
+        q=q,
+        category=category,
+        response=response,
+        search_id=search_id,
+        categories=kb.corpus.categories,
+        popular=kb.popular(analytics()),
     )
 
 
@@ -37,10 +56,29 @@ def article(article_id: str):
     found = kb.corpus.get(article_id)
     if found is None or not found.is_public:
         abort(404)
+    if "r" in request.args or "sid" in request.args:
+        analytics().log_click(article_id=found.id, search_id=_int_arg("sid"), rank=_int_arg("r"))
     related = [r for r in (kb.corpus.get(i) for i in found.related) if r is not None and r.is_public]
     return render_template(
         "article.html", article=found, related=related, category=kb.corpus.categories.get(found.category)
     )
+
+
+@bp.post("/articles/<article_id>/feedback")
+def feedback(article_id: str):
+    """'도움이 되었나요?': a yes/no vote with an optional comment; works without JavaScript."""
+    kb = knowledge_base()
+    found = kb.corpus.get(article_id)
+    if found is None or not found.is_public:
+        abort(404)
+    helpful = request.form.get("helpful")
+    if helpful not in ("yes", "no"):
+        abort(400, description="helpful must be 'yes' or 'no'")
+    analytics().log_vote(article_id=found.id, helpful=helpful == "yes", comment=request.form.get("comment"))
+    if request.accept_mimetypes.best == "application/json":
+        return {"ok": True}
+    flash("의견을 보내 주셔서 감사합니다.", "feedback")
+    return redirect(url_for("public.article", article_id=found.id) + "#feedback", code=303)
 
 
 @bp.get("/categories/<key>")
@@ -54,6 +92,17 @@ def category(key: str):
     )
 
 
+@bp.get("/healthz")
+def healthz():
+    kb = knowledge_base()
+    return {"ok": True, "documents": kb.engine.document_count}
+
+
 @bp.app_errorhandler(404)
 def not_found(error):
-    return render_template("404.html"), 404
+    return render_template("error.html", title="페이지를 찾을 수 없습니다", message=None), 404
+
+
+@bp.app_errorhandler(400)
+def bad_request(error):
+    return render_template("error.html", title="요청을 처리할 수 없습니다", message=error.description), 400

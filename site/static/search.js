@@ -1,1 +1,260 @@
-/* enhanced search: see issue 3 */
+/* Instant search and keyboard shortcuts. The pages work without this file; it only adds speed.
+ *
+ * - As the user types (IME composition included: 분ㅅ already matches), results come from the
+ *   same JSON API the server page uses, debounced, with stale requests aborted.
+ * - Keystroke searches carry typing=1 and are not logged; once typing settles, one logged
+ *   request gives the search id that result links carry for click analytics.
+ * - Agent console: "/" focuses search, arrows move, Enter opens, C copies the short answer, L the link.
+ */
+(() => {
+  "use strict";
+  const form = document.querySelector("form.search");
+  const input = form ? form.querySelector("#q") : null;
+  const results = document.getElementById("results");
+  const homeContent = document.getElementById("home-content");
+  const isAgent = document.body.classList.contains("agent");
+  const TYPING_DELAY = 120;
+  const SETTLE_DELAY = 1500;
+  let controller = null;
+  let typingTimer = null;
+  let settleTimer = null;
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key === "dataset") Object.assign(node.dataset, value);
+      else node.setAttribute(key, value);
+    }
+    for (const child of children) {
+      if (child === null || child === undefined) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  function highlighted(text, spans) {
+    const fragment = document.createDocumentFragment();
+    let pos = 0;
+    for (const [start, end] of spans || []) {
+      if (start > pos) fragment.append(text.slice(pos, start));
+      fragment.append(el("mark", {}, text.slice(start, end)));
+      pos = end;
+    }
+    if (pos < text.length) fragment.append(text.slice(pos));
+    return fragment;
+  }
+
+  function searchUrl(params) {
+    const url = new URL(form.getAttribute("action"), location.href);
+    for (const [key, value] of Object.entries(params)) if (value) url.searchParams.set(key, value);
+    return url.pathname + url.search;
+  }
+
+  function notices(data) {
+    const out = [];
+    if (data.layout_fixed) {
+      out.push(el("p", { class: "notice", dataset: { kind: "layout" } },
+        el("strong", {}, data.interpreted_as), "(으)로 검색한 결과입니다. ", el("small", {}, "입력: " + data.query)));
+    }
+    if (data.initials) {
+      out.push(el("p", { class: "notice", dataset: { kind: "initials" } },
+        "초성 ", el("strong", {}, data.query.trim()), "(으)로 찾은 질문입니다."));
+    }
+    if (data.did_you_mean) {
+      out.push(el("p", { class: "notice", dataset: { kind: "typo" } },
+        "이것을 찾으셨나요? ", el("a", { href: searchUrl({ q: data.did_you_mean }) }, data.did_you_mean)));
+    }
+    return out;
+  }
+
+  function chips(data) {
+    const counts = data.category_counts || {};
+    const keys = Object.keys(counts);
+    if (isAgent || !keys.length) return null;
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const nav = el("nav", { class: "chips", "aria-label": "분야별 결과" },
+      el("a", { href: searchUrl({ q: data.query }), "aria-current": "page" }, "전체 " + total));
+    const labels = {};
+    for (const r of data.results) labels[r.category] = r.category_label;
+    for (const key of keys) {
+      nav.append(el("a", { href: searchUrl({ q: data.query, category: key }) }, (labels[key] || key) + " " + counts[key]));
+    }
+    return nav;
+  }
+
+  function resultItem(hit, rank, searchId) {
+    let href = hit.url;
+    if (searchId) href += (href.includes("?") ? "&" : "?") + "sid=" + searchId + "&r=" + rank;
+    return el("li", {
+        class: "result" + (hit.audience === "internal" ? " internal" : ""),
+        dataset: { id: hit.id, answer: hit.short_answer, url: new URL(hit.url, location.href).href },
+      },
+      el("a", { class: "title", href }, highlighted(hit.title, hit.title_highlights)),
+      " ", el("span", { class: "category" }, hit.category_label),
+      hit.audience === "internal" ? el("span", { class: "badge" }, "내부용") : null,
+      el("p", { class: "answer" }, hit.short_answer),
+      el("p", { class: "snippet" }, highlighted(hit.snippet, hit.snippet_highlights)));
+  }
+
+  function suggestions(data) {
+    const shown = new Set(data.results.map((r) => r.id));
+    const extra = (data.suggestions || []).filter((s) => !shown.has(s.id));
+    if (!extra.length) return null;
+    const list = el("ul", { class: "links" });
+    for (const s of extra) list.append(el("li", {}, el("a", { href: s.url }, s.text)));
+    return el("section", { class: "suggestions", "aria-label": "추천 질문" }, el("h2", {}, "이런 질문을 찾으시나요?"), list);
+  }
+
+  function render(data) {
+    results.replaceChildren();
+    if (homeContent) homeContent.hidden = Boolean(data.query.trim());
+    if (!data.query.trim()) return;
+    results.append(...notices(data));
+    const nav = chips(data);
+    if (nav) results.append(nav);
+    if (data.results.length) {
+      const list = el("ol", { class: "results", id: "result-list" });
+      data.results.forEach((hit, i) => list.append(resultItem(hit, i + 1, data.search_id)));
+      results.append(list);
+    } else if (!(data.suggestions || []).length) {
+      results.append(el("section", { class: "empty" },
+        el("h1", {}, "'" + data.query + "'에 대한 검색 결과가 없습니다."),
+        el("p", {}, "띄어쓰기나 맞춤법을 바꿔 보시거나, 24시간 고객센터 ",
+          el("a", { href: "tel:1566-1000" }, "1566-1000"), "으로 전화해 주세요.")));
+    }
+    const more = suggestions(data);
+    if (more) results.append(more);
+  }
+
+  async function search(q, typing) {
+    if (controller) controller.abort();
+    controller = new AbortController();
+    const url = new URL(form.dataset.api, location.href);
+    url.searchParams.set("q", q);
+    url.searchParams.set("limit", "20");
+    url.searchParams.set("suggest", "1");
+    if (typing) url.searchParams.set("typing", "1");
+    try {
+      const response = await fetch(url, { signal: controller.signal, headers: { Accept: "application/json" } });
+      if (!response.ok) return;
+      const data = await response.json();
+      if (input.value !== q) return; // the user has typed on; a newer request is coming
+      render(data);
+      if (!isAgent || q) history.replaceState(null, "", q.trim() ? searchUrl({ q }) : location.pathname);
+    } catch (error) {
+      if (error.name !== "AbortError") console.warn("instant search failed", error);
+    }
+  }
+
+  if (form && input && results && form.dataset.api) {
+    input.addEventListener("input", () => {
+      clearTimeout(typingTimer);
+      clearTimeout(settleTimer);
+      const q = input.value;
+      if (!q.trim()) {
+        if (controller) controller.abort();
+        render({ query: "", results: [] });
+        return;
+      }
+      typingTimer = setTimeout(() => search(q, true), TYPING_DELAY);
+      settleTimer = setTimeout(() => search(q, false), SETTLE_DELAY);
+    });
+  }
+
+  /* ---------- keyboard ---------- */
+
+  function items() {
+    return Array.from(document.querySelectorAll("#result-list > li.result"));
+  }
+
+  function select(index) {
+    const list = items();
+    if (!list.length) return;
+    const next = Math.max(0, Math.min(list.length - 1, index));
+    list.forEach((item, i) => item.classList.toggle("selected", i === next));
+    const link = list[next].querySelector("a.title");
+    if (link) link.focus();
+  }
+
+  function selectedIndex() {
+    return items().findIndex((item) => item.classList.contains("selected") || item.contains(document.activeElement));
+  }
+
+  function toast(message) {
+    const box = document.getElementById("toast");
+    if (!box) return;
+    box.textContent = message;
+    box.classList.add("shown");
+    clearTimeout(box._timer);
+    box._timer = setTimeout(() => box.classList.remove("shown"), 2000);
+  }
+
+  async function copy(text, message) {
+    if (!text) return;
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch (error) {
+      const area = el("textarea", { "aria-hidden": "true", class: "visually-hidden" }, text);
+      document.body.append(area);
+      area.select();
+      document.execCommand("copy");
+      area.remove();
+    }
+    toast(message);
+  }
+
+  function currentRecord() {
+    const list = items();
+    const index = selectedIndex();
+    if (index >= 0) return list[index];
+    return document.querySelector("article.result") || list[0] || null;
+  }
+
+  function copyFrom(kind) {
+    const record = currentRecord();
+    if (!record) return;
+    if (kind === "answer") copy(record.dataset.answer, "짧은 답변을 복사했습니다.");
+    else copy(record.dataset.url, "링크를 복사했습니다.");
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-copy]");
+    if (button) copyFrom(button.dataset.copy);
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.isComposing || event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    const inField = target.matches("input, textarea, select, [contenteditable]");
+    if (event.key === "/" && !inField && input) {
+      event.preventDefault();
+      input.focus();
+      input.select();
+      return;
+    }
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (inField && target !== input) return;
+      if (!items().length) return;
+      event.preventDefault();
+      const index = selectedIndex();
+      select(event.key === "ArrowDown" ? index + 1 : index < 0 ? 0 : index - 1);
+      return;
+    }
+    if (event.key === "Escape" && target === input) {
+      input.value = "";
+      input.dispatchEvent(new Event("input"));
+      return;
+    }
+    if (!isAgent || inField) return;
+    const key = event.key.toLowerCase();
+    if (key === "c" || key === "ㅊ") {
+      event.preventDefault();
+      copyFrom("answer");
+    } else if (key === "l" || key === "ㅣ") {
+      event.preventDefault();
+      copyFrom("url");
+    }
+  });
+})();
