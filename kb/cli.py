@@ -231,3 +231,7 @@ def serve(articles_dir, index_dir, host, port, build):
         )
     app = create_app(settings)
     app.run(host=host, port=port)
+
+
+if __name__ == "__main__":
+    main()

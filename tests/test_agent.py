@@ -1,0 +1,104 @@
+"""Agent console: login, sessions, CSRF, internal articles marked and never public."""
+
+import re
+
+import pytest
+
+from kb.users import UserError, add_user, load_users, verify
+
+
+@pytest.fixture
+def users_file(settings):
+    add_user(settings.users_file, "agent1", "correct-horse-battery")
+    return settings.users_file
+
+
+def csrf_from(client, url):
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def login(client, password="correct-horse-battery"):
+    token = csrf_from(client, "/agent/login")
+    return client.post(
+        "/agent/login", data={"username": "agent1", "password": password, "csrf_token": token, "next": "/agent/"}
+    )
+
+
+def test_passwords_are_stored_hashed(users_file):
+    text = users_file.read_text(encoding="utf-8")
+    assert "correct-horse-battery" not in text
+    users = load_users(users_file)
+    assert verify(users, "agent1", "correct-horse-battery")
+    assert not verify(users, "agent1", "wrong-password")
+    assert not verify(users, "nobody", "correct-horse-battery")
+
+
+def test_bad_account_values_are_refused(tmp_path):
+    with pytest.raises(UserError, match="at least 8"):
+        add_user(tmp_path / "u.json", "agent2", "short")
+    with pytest.raises(UserError, match="lowercase"):
+        add_user(tmp_path / "u.json", "Agent 2", "long-enough-pass")
+
+
+def test_users_from_environment(monkeypatch, tmp_path):
+    from werkzeug.security import generate_password_hash
+
+    monkeypatch.setenv("KB_USERS", f"envagent={generate_password_hash('from-the-environment')}")
+    assert verify(load_users(tmp_path / "none.json"), "envagent", "from-the-environment")
+
+
+def test_console_requires_login(client, users_file):
+    response = client.get("/agent/?q=카드")
+    assert response.status_code == 302 and "/agent/login" in response.headers["Location"]
+    assert client.get("/agent/articles/agent-script").status_code == 302
+    assert client.get("/agent/api/search?q=카드").status_code == 401
+
+
+def test_wrong_password_is_refused(client, users_file):
+    response = login(client, password="nope-nope-nope")
+    assert response.status_code == 401
+    assert "올바르지 않습니다" in response.get_data(as_text=True)
+    assert client.get("/agent/").status_code == 302
+
+
+def test_login_without_csrf_token_is_refused(client, users_file):
+    response = client.post("/agent/login", data={"username": "agent1", "password": "correct-horse-battery"})
+    assert response.status_code == 400
+
+
+def test_login_shows_internal_articles_marked(client, users_file):
+    assert login(client).status_code == 303
+    page = client.get("/agent/?q=상담 시작 스크립트").get_data(as_text=True)
+    assert "/agent/articles/agent-script" in page and "내부용" in page
+    data = client.get("/agent/api/search?q=상담 시작 스크립트").get_json()
+    assert data["results"][0]["id"] == "agent-script" and data["results"][0]["audience"] == "internal"
+    article = client.get("/agent/articles/agent-script").get_data(as_text=True)
+    assert "비밀 내부 안내" in article
+    # the public face still hides it, even for a logged-in agent
+    assert "agent-script" not in client.get("/search?q=상담 시작 스크립트").get_data(as_text=True)
+    assert client.get("/articles/agent-script").status_code == 404
+
+
+def test_console_results_carry_copyable_answer_and_link(client, users_file):
+    login(client)
+    page = client.get("/agent/?q=카드 분실").get_data(as_text=True)
+    assert 'data-answer="카드를 잃어버리셨다면' in page
+    assert 'data-url="http://localhost/agent/articles/lost-report"' in page
+
+
+def test_logout_needs_csrf_and_ends_the_session(client, users_file):
+    login(client)
+    assert client.post("/agent/logout").status_code == 400
+    token = csrf_from(client, "/agent/")
+    assert client.post("/agent/logout", data={"csrf_token": token}).status_code == 303
+    assert client.get("/agent/").status_code == 302
+
+
+def test_login_never_redirects_off_site(client, users_file):
+    token = csrf_from(client, "/agent/login")
+    response = client.post(
+        "/agent/login",
+        data={"username": "agent1", "password": "correct-horse-battery", "csrf_token": token, "next": "//evil.example"},
+    )
+    assert response.headers["Location"] == "/agent/"
