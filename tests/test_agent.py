@@ -84,7 +84,10 @@ def test_console_results_carry_copyable_answer_and_link(client, users_file):
     login(client)
     page = client.get("/agent/?q=카드 분실").get_data(as_text=True)
     assert 'data-answer="카드를 잃어버리셨다면' in page
-    assert 'data-url="http://localhost/agent/articles/lost-report"' in page
+    # agents paste links to customers: the public page, not the login-only console page
+    assert 'data-url="http://localhost/articles/lost-report"' in page
+    internal = client.get("/agent/?q=상담 시작 스크립트").get_data(as_text=True)
+    assert 'data-url="http://localhost/agent/articles/agent-script"' in internal
 
 
 def test_logout_needs_csrf_and_ends_the_session(client, users_file):

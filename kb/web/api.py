@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request, url_for
 
-from kb.web.knowledge import knowledge_base, log_search
+from kb.web.knowledge import analytics, knowledge_base, log_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -24,6 +24,8 @@ def hit_json(hit, categories, article_endpoint: str = "public.article") -> dict:
         "short_answer": hit.short_answer,
         "updated": hit.updated,
         "url": url_for(article_endpoint, article_id=hit.id),
+        # What an agent pastes to a customer: the public page; internal articles have only the console one.
+        "share_url": url_for("public.article" if hit.audience == "public" else article_endpoint, article_id=hit.id),
     }
 
 
@@ -63,6 +65,11 @@ def search_json(audiences, surface: str, article_endpoint: str):
         "category_counts": response.category_counts,
         "results": [hit_json(h, kb.corpus.categories, article_endpoint) for h in response.hits],
     }
+    if not response.hits and "public" in audiences:
+        data["popular"] = [
+            {"id": a.id, "title": a.title, "url": url_for("public.article", article_id=a.id)}
+            for a in kb.popular(analytics())
+        ]
     if request.args.get("suggest") == "1":
         data["suggestions"] = [
             suggestion_json(s, article_endpoint) for s in kb.engine.suggest(q, limit=6, audiences=audiences)

@@ -18,6 +18,7 @@
   let controller = null;
   let typingTimer = null;
   let settleTimer = null;
+  let renderedQuery = null;
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -89,7 +90,7 @@
     if (searchId) href += (href.includes("?") ? "&" : "?") + "sid=" + searchId + "&r=" + rank;
     return el("li", {
         class: "result" + (hit.audience === "internal" ? " internal" : ""),
-        dataset: { id: hit.id, answer: hit.short_answer, url: new URL(hit.url, location.href).href },
+        dataset: { id: hit.id, answer: hit.short_answer, url: new URL(hit.share_url || hit.url, location.href).href },
       },
       el("a", { class: "title", href }, highlighted(hit.title, hit.title_highlights)),
       " ", el("span", { class: "category" }, hit.category_label),
@@ -119,13 +120,31 @@
       data.results.forEach((hit, i) => list.append(resultItem(hit, i + 1, data.search_id)));
       results.append(list);
     } else if (!(data.suggestions || []).length) {
-      results.append(el("section", { class: "empty" },
+      const empty = el("section", { class: "empty" },
         el("h1", {}, "'" + data.query + "'에 대한 검색 결과가 없습니다."),
         el("p", {}, "띄어쓰기나 맞춤법을 바꿔 보시거나, 24시간 고객센터 ",
-          el("a", { href: "tel:1566-1000" }, "1566-1000"), "으로 전화해 주세요.")));
+          el("a", { href: "tel:1566-1000" }, "1566-1000"), "으로 전화해 주세요."));
+      if ((data.popular || []).length) {
+        const list = el("ul", { class: "links" });
+        for (const a of data.popular) list.append(el("li", {}, el("a", { href: a.url }, a.title)));
+        empty.append(el("h2", {}, "자주 묻는 질문"), list);
+      }
+      results.append(empty);
     }
     const more = suggestions(data);
     if (more) results.append(more);
+  }
+
+  /* The settled (logged) request returns the results already shown: only give their links the search id. */
+  function attachSearchId(data) {
+    if (!data.search_id) return;
+    const links = document.querySelectorAll("#result-list > li.result > a.title");
+    links.forEach((link, i) => {
+      const url = new URL(link.getAttribute("href"), location.href);
+      url.searchParams.set("sid", data.search_id);
+      url.searchParams.set("r", String(i + 1));
+      link.setAttribute("href", url.pathname + url.search);
+    });
   }
 
   async function search(q, typing) {
@@ -141,7 +160,12 @@
       if (!response.ok) return;
       const data = await response.json();
       if (input.value !== q) return; // the user has typed on; a newer request is coming
-      render(data);
+      if (!typing && q === renderedQuery) {
+        attachSearchId(data); // same results already on screen: keep the agent's selection and focus
+      } else {
+        render(data);
+        renderedQuery = q;
+      }
       if (!isAgent || q) history.replaceState(null, "", q.trim() ? searchUrl({ q }) : location.pathname);
     } catch (error) {
       if (error.name !== "AbortError") console.warn("instant search failed", error);
@@ -156,6 +180,7 @@
       if (!q.trim()) {
         if (controller) controller.abort();
         render({ query: "", results: [] });
+        renderedQuery = "";
         return;
       }
       typingTimer = setTimeout(() => search(q, true), TYPING_DELAY);
