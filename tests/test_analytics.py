@@ -91,3 +91,27 @@ def test_popular_questions_follow_clicks(client, settings):
         client.get("/articles/pts-cash-out?r=1")
     page = client.get("/").get_data(as_text=True)
     assert page.index("/articles/pts-cash-out") < page.index("/articles/lost-report")
+
+
+def test_agent_searches_and_clicks_are_logged(client, settings):
+    import re as _re
+
+    from kb.users import add_user
+
+    add_user(settings.users_file, "agent1", "correct-horse-battery")
+    token = _re.search(r'name="csrf_token" value="([^"]+)"', client.get("/agent/login").get_data(as_text=True))
+    client.post(
+        "/agent/login",
+        data={"username": "agent1", "password": "correct-horse-battery", "csrf_token": token.group(1)},
+    )
+    page = client.get("/agent/?q=상담 시작 스크립트").get_data(as_text=True)
+    link = _re.search(r'href="(/agent/articles/agent-script\?[^"]+)"', page).group(1).replace("&amp;", "&")
+    client.get(link)
+    assert rows(settings, "SELECT surface FROM searches") == [("agent",)]
+    assert rows(settings, "SELECT article_id, rank FROM clicks") == [("agent-script", 1)]
+
+
+def test_site_instant_search_counts_as_public(client, settings):
+    client.get("/api/search?q=카드 분실&from=web")
+    client.get("/api/search?q=카드 분실")
+    assert rows(settings, "SELECT surface FROM searches ORDER BY id") == [("public",), ("api",)]

@@ -9,7 +9,8 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from kb.users import load_users, verify
 from kb.web.api import search_json
-from kb.web.knowledge import knowledge_base, log_search
+from kb.web.knowledge import analytics, knowledge_base, log_search
+from kb.web.public import int_arg
 
 bp = Blueprint("agent", __name__, url_prefix="/agent")
 
@@ -74,10 +75,14 @@ def console():
     kb = knowledge_base()
     q = request.args.get("q", "")[:200]
     response = kb.engine.search(q, limit=20, audiences=BOTH) if q.strip() else None
-    if response:
-        log_search(response, "agent", None)
+    search_id = log_search(response, "agent", None) if response else None
     return render_template(
-        "agent/console.html", q=q, response=response, categories=kb.corpus.categories, user=current_user()
+        "agent/console.html",
+        q=q,
+        response=response,
+        search_id=search_id,
+        categories=kb.corpus.categories,
+        user=current_user(),
     )
 
 
@@ -88,6 +93,8 @@ def article(article_id: str):
     found = kb.corpus.get(article_id)
     if found is None:
         abort(404)
+    if "r" in request.args or "sid" in request.args:
+        analytics().log_click(article_id=found.id, search_id=int_arg("sid"), rank=int_arg("r"))
     related = [r for r in (kb.corpus.get(i) for i in found.related) if r is not None]
     return render_template(
         "agent/article.html",

@@ -52,6 +52,8 @@ def search_json(audiences, surface: str, article_endpoint: str):
     if category is not None and category not in kb.corpus.categories:
         return jsonify({"error": f"unknown category '{category}'"}), 400
     response = kb.engine.search(q, limit=limit, category=category, audiences=audiences)
+    if request.args.get("from") == "web" and surface == "api":
+        surface = "public"  # the site's own instant search, not a third-party API client
     search_id = None if request.args.get("typing") == "1" else log_search(response, surface, category)
     plan = response.plan
     data = {

@@ -12,7 +12,7 @@ PUBLIC = ("public",)
 RESULTS_PER_PAGE = 20
 
 
-def _int_arg(name: str) -> int | None:
+def int_arg(name: str) -> int | None:
     try:
         return int(request.args[name])
     except (KeyError, ValueError):
@@ -57,7 +57,7 @@ def article(article_id: str):
     if found is None or not found.is_public:
         abort(404)
     if "r" in request.args or "sid" in request.args:
-        analytics().log_click(article_id=found.id, search_id=_int_arg("sid"), rank=_int_arg("r"))
+        analytics().log_click(article_id=found.id, search_id=int_arg("sid"), rank=int_arg("r"))
     related = [r for r in (kb.corpus.get(i) for i in found.related) if r is not None and r.is_public]
     return render_template(
         "article.html", article=found, related=related, category=kb.corpus.categories.get(found.category)

@@ -154,6 +154,7 @@
     url.searchParams.set("q", q);
     url.searchParams.set("limit", "20");
     url.searchParams.set("suggest", "1");
+    url.searchParams.set("from", "web");
     if (typing) url.searchParams.set("typing", "1");
     try {
       const response = await fetch(url, { signal: controller.signal, headers: { Accept: "application/json" } });
