@@ -140,9 +140,10 @@ def _hit(stored: dict, score: float, terms: set[str], grams: set[str]) -> Hit:
     body, short = stored["body"], stored.get("short_answer", "")
     # The short answer is shown on its own; the snippet shows where the rest of the body matches.
     rest = body[len(short) :].strip() if short and body.startswith(short) else body
-    snippet = make_snippet(rest, terms, grams)
-    if not snippet.spans:
-        snippet = make_snippet(body, terms, grams)
+    snippet = make_snippet(rest or body, terms, grams)
+    if not snippet.spans and rest:
+        whole = make_snippet(body, terms, grams)
+        snippet = whole if whole.spans else snippet
     return Hit(
         id=stored["id"],
         title=stored["title"],

@@ -240,7 +240,7 @@ def test_helpful_vote_is_thanked_and_stored(page: Page, live_server):
     page.goto("/articles/lost-report")
     expect(page.locator("h1")).to_have_text("카드를 분실했을 때 어떻게 신고하나요?")
     page.locator("#comment").fill("빨리 찾았어요")
-    page.get_by_role("button", name="👍 네").click()
+    page.get_by_role("button", name="네, 도움이 됐어요").click()
 
     page.wait_for_url(re.compile(r"/articles/lost-report#feedback$"))
     thanks = page.get_by_role("status").filter(has_text="의견을 보내 주셔서 감사합니다")
@@ -255,7 +255,7 @@ def test_helpful_vote_is_thanked_and_stored(page: Page, live_server):
 def test_vote_thank_you_is_on_screen(page: Page):
     """After voting the page jumps to #feedback; on a phone the thank-you must be visible there."""
     page.goto("/articles/lost-report")
-    page.get_by_role("button", name="👍 네").click()
+    page.get_by_role("button", name="네, 도움이 됐어요").click()
     page.wait_for_url(re.compile(r"#feedback$"))
     thanks = page.get_by_role("status").filter(has_text="의견을 보내 주셔서 감사합니다")
     expect(thanks).to_be_attached()
