@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 
-from kb.web.knowledge import analytics, knowledge_base, log_search
+from kb.web.knowledge import analytics, knowledge_base, log_search, public_article
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -94,9 +94,7 @@ def suggest():
 @bp.get("/articles/<article_id>")
 def article(article_id: str):
     kb = knowledge_base()
-    found = kb.corpus.get(article_id)
-    if found is None or not found.is_public:
-        abort(404)
+    found = public_article(kb, article_id)
     return jsonify(
         {
             "id": found.id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from flask import current_app
+from flask import abort, current_app
 
 from indexer import SearchEngine, SearchResponse, read_meta
 from kb.analytics import Analytics
@@ -63,6 +63,14 @@ def knowledge_base() -> KnowledgeBase:
     kb: KnowledgeBase = current_app.extensions["kb"]
     kb.refresh()
     return kb
+
+
+def public_article(kb: KnowledgeBase, article_id: str):
+    """The article if customers may see it; 404 otherwise (internal articles look like missing ones)."""
+    found = kb.corpus.get(article_id)
+    if found is None or not found.is_public:
+        abort(404)
+    return found
 
 
 def analytics() -> Analytics:

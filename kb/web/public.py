@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from kb.web.knowledge import analytics, knowledge_base, log_search
+from kb.web.knowledge import analytics, knowledge_base, log_search, public_article
 
 bp = Blueprint("public", __name__)
 
@@ -53,9 +53,7 @@ def search():
 @bp.get("/articles/<article_id>")
 def article(article_id: str):
     kb = knowledge_base()
-    found = kb.corpus.get(article_id)
-    if found is None or not found.is_public:
-        abort(404)
+    found = public_article(kb, article_id)
     if "r" in request.args or "sid" in request.args:
         analytics().log_click(article_id=found.id, search_id=int_arg("sid"), rank=int_arg("r"))
     related = [r for r in (kb.corpus.get(i) for i in found.related) if r is not None and r.is_public]
@@ -68,9 +66,7 @@ def article(article_id: str):
 def feedback(article_id: str):
     """'도움이 되었나요?': a yes/no vote with an optional comment; works without JavaScript."""
     kb = knowledge_base()
-    found = kb.corpus.get(article_id)
-    if found is None or not found.is_public:
-        abort(404)
+    found = public_article(kb, article_id)
     helpful = request.form.get("helpful")
     if helpful not in ("yes", "no"):
         abort(400, description="helpful must be 'yes' or 'no'")
