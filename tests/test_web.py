@@ -89,3 +89,10 @@ def test_new_build_is_picked_up_without_restart(client, settings):
     build(settings.articles_dir, settings.index_dir)
     assert client.get("/api/search?q=간편결제").get_json()["results"][0]["id"] == "pay-new"
     assert client.get("/articles/pay-new").status_code == 200
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -26,6 +27,21 @@ def _secret_key(settings: Settings) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+def _security_headers(response):
+    """Defence in depth on top of autoescaping and sanitized article HTML."""
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
 def create_app(settings: Settings | None = None, **config) -> Flask:
     """Build the app for ``settings`` (articles, index, database, users); ``config`` overrides Flask config."""
     settings = settings or Settings.from_env()
@@ -41,6 +57,7 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SEND_FILE_MAX_AGE_DEFAULT=3600,
+        SESSION_COOKIE_SECURE=os.environ.get("KB_SECURE_COOKIES") == "1",
     )
     app.config.update(config)
     app.json.ensure_ascii = False
@@ -50,6 +67,7 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
     from kb.web import agent, api, csrf, public
 
     csrf.init_app(app)
+    app.after_request(_security_headers)
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(agent.bp)
