@@ -90,6 +90,7 @@ class Term:
     tag: str
     start: int
     end: int
+    known: bool = True  # False for a word Kiwi's dictionary lacks (a typo, or a new word)
 
 
 @lru_cache(maxsize=1)
@@ -124,8 +125,24 @@ def _terms_from_tokens(tokens, offsets: list[int]) -> tuple[Term, ...]:
             continue
         start = offsets[min(token.start, len(offsets) - 1)]
         end = offsets[min(token.start + token.len, len(offsets) - 1)]
-        terms.append(Term(token.form.lower(), token.tag, start, max(end, start + 1)))
+        known = token.id != unknown_word_id()
+        terms.append(Term(token.form.lower(), token.tag, start, max(end, start + 1), known))
     return tuple(terms)
+
+
+@lru_cache(maxsize=4096)
+def plausibility(text: str) -> float:
+    """Kiwi's log-probability of its best analysis: how much text looks like real Korean.
+
+    Used to tell a typo (헤제, far less likely than 해제) from a real word (지점 vs 시점).
+    """
+    return float(get_kiwi().analyze(text, top_n=1)[0][1])
+
+
+@lru_cache(maxsize=1)
+def unknown_word_id() -> int:
+    """The id Kiwi gives every out-of-dictionary noun (read off a nonsense word, not hard-coded)."""
+    return get_kiwi().tokenize("뷁꿻")[0].id
 
 
 def analyze(text: str) -> list[Term]:

@@ -77,14 +77,17 @@ def correct_word(word: str, speller: Speller) -> str | None:
     ]
     fixed, changed = word, False
     for term in reversed(unknown_nouns):
-        replacement = speller.correct(term.text)
+        replacement = speller.correct(term.text, real_word=term.known)
         if replacement:
             fixed = fixed[: term.start] + replacement + fixed[term.end :]
             changed = True
     if changed:
         return fixed
+    # Beyond single nouns, rewrite the whole word only on evidence of a typo: a word Kiwi's
+    # dictionary lacks, or one-syllable scraps (할뷰 → 하 + 뷰). Real words (지점, 내기) stay.
+    oov = [t for t in terms if not t.known]
     scraps = [t for t in terms if len(t.text) == 1 and t.text not in speller and t.tag[0] in "NVX"]
-    if not scraps and not unknown_nouns:
+    if not oov and not scraps:
         return None
     for cut in range(0, min(3, len(word) - 1)):
         stem, rest = word[: len(word) - cut], word[len(word) - cut :]

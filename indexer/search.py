@@ -75,7 +75,7 @@ class SearchEngine:
                 return
             ix = whoosh_index.open_dir(str(path))
             searcher = ix.searcher(weighting=BM25F(B=0.75, K1=1.2))
-            self._speller = Speller(_vocabulary(searcher.reader()))
+            self._speller = Speller(_vocabulary(searcher.reader()), searcher.doc_count())
             self._suggester = Suggester(list(searcher.reader().all_stored_fields()))
             old, self._searcher, self._path = self._searcher, searcher, path
             if old is not None:
@@ -161,5 +161,5 @@ def _vocabulary(reader) -> dict[str, int]:
     vocabulary: dict[str, int] = {}
     for fieldname in TEXT_FIELDS:
         for term in reader.field_terms(fieldname):
-            vocabulary[term] = vocabulary.get(term, 0) + reader.doc_frequency(fieldname, term)
+            vocabulary[term] = max(vocabulary.get(term, 0), reader.doc_frequency(fieldname, term))
     return vocabulary

@@ -11,21 +11,32 @@ from __future__ import annotations
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from indexer.analysis import plausibility
 from indexer.hangul import decompose, is_syllable
+
+COMMON_SHARE = 0.1  # a word in 10% of the articles is "common in this corpus"
+CLEAR_GAIN = 3.0  # log-probability gain that marks the original as a typo on its own
+COMMON_GAIN = 0.8  # smaller gain that suffices towards a common corpus word
 
 
 class Speller:
-    def __init__(self, vocabulary: dict[str, int]):
-        """``vocabulary`` maps a word to its document frequency."""
+    def __init__(self, vocabulary: dict[str, int], documents: int = 0):
+        """``vocabulary`` maps a word to its document frequency (summed over fields)."""
         self.vocabulary = vocabulary
+        self.common = max(5, int(documents * COMMON_SHARE))
         self._words = [w for w in vocabulary if len(w) >= 2 and all(is_syllable(ch) for ch in w)]
         self._jamo = [decompose(w, split_compounds=True) for w in self._words]
 
     def __contains__(self, word: str) -> bool:
         return word in self.vocabulary
 
-    def correct(self, word: str) -> str | None:
-        """The best known word within one jamo edit (two for words of 3+ syllables), or None."""
+    def correct(self, word: str, *, real_word: bool = False) -> str | None:
+        """The best known word within one jamo edit (two for words of 3+ syllables), or None.
+
+        ``real_word``: the word is in Kiwi's dictionary (지점, 내기, 결재), so the replacement must
+        be clearly more plausible Korean (헤제 → 해제), or common in this corpus and somewhat
+        more plausible (결재 → 결제). Thresholds measured in tests/test_typo.py's examples.
+        """
         if word in self.vocabulary or len(word) < 2 or not all(is_syllable(ch) for ch in word):
             return None
         limit = 1 if len(word) <= 2 else 2
@@ -41,4 +52,11 @@ class Speller:
             for _, distance, i in matches
             if abs(len(self._words[i]) - len(word)) <= 1
         ]
-        return min(candidates)[2] if candidates else None
+        for _, _, candidate in sorted(candidates):
+            if not real_word or self._replaces_real_word(word, candidate):
+                return candidate
+        return None
+
+    def _replaces_real_word(self, word: str, candidate: str) -> bool:
+        gain = plausibility(candidate) - plausibility(word)
+        return gain >= CLEAR_GAIN or (gain >= COMMON_GAIN and self.vocabulary[candidate] >= self.common)

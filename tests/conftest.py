@@ -176,3 +176,21 @@ def client(app):
 @pytest.fixture
 def runner():
     return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def real_index(tmp_path_factory) -> Path:
+    """The sample knowledge base in articles/, indexed once per test run."""
+    index_dir = tmp_path_factory.mktemp("real") / "index"
+    build(REPO / "articles", index_dir)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def real_engine(real_index):
+    from kb.corpus import load_corpus
+    from kb.indexing import open_engine
+
+    engine = open_engine(load_corpus(REPO / "articles"), real_index)
+    yield engine
+    engine.close()

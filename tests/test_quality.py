@@ -15,15 +15,6 @@ FLOORS = {  # file: (MRR@10, Recall@5)
 }
 
 
-@pytest.fixture(scope="module")
-def real_index(tmp_path_factory):
-    from kb.indexing import build
-
-    index_dir = tmp_path_factory.mktemp("real") / "index"
-    build(REPO / "articles", index_dir)
-    return index_dir
-
-
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_quality_floor(runner, real_index, name):
     result = runner.invoke(
