@@ -77,7 +77,7 @@ STOP_FORMS = frozenset(
 
 # Card-company words Kiwi's model splits wrongly (이중결제 → 이/MM 중/NNB 결제).
 # Changing this list changes analysis: bump ANALYZER_VERSION in indexer/build.py.
-DOMAIN_WORDS = (("이중", "NNG"), ("사기", "NNG"))
+DOMAIN_WORDS = (("이중", "NNG"), ("사기", "NNG"), ("무이자", "NNG"))
 # Determiners that count things in a question ("두 번 결제됐어요").
 KEPT_DETERMINERS = frozenset({"한", "두", "세", "네"})
 

@@ -25,7 +25,7 @@ from whoosh import index as whoosh_index
 from indexer.analysis import analyze_many
 from indexer.schema import IndexDoc, make_schema, to_fields
 
-ANALYZER_VERSION = "kiwi-3"
+ANALYZER_VERSION = "kiwi-4"
 KEEP_BUILDS = 2
 
 Progress = Callable[[int, int], None]
