@@ -87,7 +87,8 @@ def build_index(
     started = time.perf_counter()
     builds = root / "builds"
     builds.mkdir(parents=True, exist_ok=True)
-    name = time.strftime("%Y%m%dT%H%M%S") + "-" + digest[:8]
+    now = time.time()
+    name = time.strftime("%Y%m%dT%H%M%S", time.localtime(now)) + f"{int(now * 1e6) % 1_000_000:06d}-{digest[:8]}"
     staging = builds / (name + ".tmp")
     final = builds / name
     shutil.rmtree(staging, ignore_errors=True)
@@ -134,7 +135,11 @@ def _switch(root: Path, target: Path) -> None:
 
 def _prune(builds: Path, keep: Path) -> None:
     """Keep the newest builds (the previous one may still be open in a running server)."""
-    done = sorted((p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".tmp")), reverse=True)
+    done = sorted(
+        (p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".tmp")),
+        key=lambda p: (p.stat().st_mtime_ns, p.name),
+        reverse=True,
+    )
     for old in done[KEEP_BUILDS:]:
         if old != keep:
             shutil.rmtree(old, ignore_errors=True)

@@ -54,32 +54,63 @@ class SearchResponse:
         return self.plan.original
 
 
+@dataclass
+class _Generation:
+    """One build of the index and what is derived from it once (shared, read-only)."""
+
+    path: Path
+    index: object
+    speller: Speller
+    suggester: Suggester
+
+
 class SearchEngine:
+    """Thread-safe: Whoosh readers keep file cursors, so each thread gets its own searcher
+    (opened once per thread and build); the vocabulary and suggestions are shared."""
+
     def __init__(self, index_root: str | os.PathLike, synonyms: Synonyms | None = None):
         self.index_root = Path(index_root)
         self.synonyms = synonyms or Synonyms()
         self._lock = threading.Lock()
-        self._path: Path | None = None
-        self._searcher = None
-        self._speller: Speller | None = None
-        self._suggester: Suggester | None = None
+        self._local = threading.local()
+        self._generation: _Generation | None = None
         self._refresh()
 
-    def _refresh(self) -> None:
-        """Reopen if ``current`` now points at a newer build."""
+    def _refresh(self) -> _Generation:
+        """The current build, reopened if ``current`` now points at a newer one."""
         path = live_path(self.index_root)
-        if path == self._path:
-            return
+        generation = self._generation
+        if generation is not None and generation.path == path:
+            return generation
         with self._lock:
-            if path == self._path:
-                return
-            ix = whoosh_index.open_dir(str(path))
-            searcher = ix.searcher(weighting=BM25F(B=0.75, K1=1.2))
-            self._speller = Speller(_vocabulary(searcher.reader()), searcher.doc_count())
-            self._suggester = Suggester(list(searcher.reader().all_stored_fields()))
-            old, self._searcher, self._path = self._searcher, searcher, path
+            if self._generation is None or self._generation.path != path:
+                ix = whoosh_index.open_dir(str(path))
+                with ix.searcher() as searcher:
+                    reader = searcher.reader()
+                    speller = Speller(_vocabulary(reader), searcher.doc_count())
+                    suggester = Suggester(list(reader.all_stored_fields()))
+                self._generation = _Generation(path, ix, speller, suggester)
+            return self._generation
+
+    @property
+    def _searcher(self):
+        generation = self._refresh()
+        local = self._local
+        if getattr(local, "generation", None) is not generation:
+            old = getattr(local, "searcher", None)
             if old is not None:
                 old.close()
+            local.searcher = generation.index.searcher(weighting=BM25F(B=0.75, K1=1.2))
+            local.generation = generation
+        return local.searcher
+
+    @property
+    def _speller(self) -> Speller:
+        return self._refresh().speller
+
+    @property
+    def _suggester(self) -> Suggester:
+        return self._refresh().suggester
 
     @property
     def document_count(self) -> int:
@@ -132,8 +163,11 @@ class SearchEngine:
         return self._searcher.document(id=article_id)
 
     def close(self) -> None:
-        if self._searcher is not None:
-            self._searcher.close()
+        """Close this thread's searcher (others close theirs when they next see a new build)."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+            self._local.searcher = self._local.generation = None
 
 
 def _hit(stored: dict, score: float, terms: set[str], grams: set[str]) -> Hit:

@@ -108,3 +108,15 @@ def test_snippets_highlight_from_offsets(engine):
 def test_any_input_gives_results_or_a_clean_empty_answer(engine, query):
     response = engine.search(query)
     assert isinstance(response.hits, list)
+
+
+def test_concurrent_searches_match_serial_results(engine):
+    """Whoosh readers are not thread-safe; the engine gives each thread its own searcher."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    queries = ["카드 분실", "결재 오류", "포인트 현금화", "해외 결제", "상담원 연결", "재발급", "zkem qnstlf"] * 6
+    expected = {q: [h.id for h in engine.search(q).hits] for q in set(queries)}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda q: (q, [h.id for h in engine.search(q).hits]), queries))
+    for query, ids in results:
+        assert ids == expected[query], query
