@@ -31,7 +31,7 @@ class QueryPlan:
     original: str
     text: str = ""
     layout_fixed: bool = False
-    initials: bool = False  # a 초성 query (ㅂㅅㅅㄱ): answered from titles, not the index
+    initials: bool = False  # a 초성 query (ㅂㅅㅅㄱ); ``text`` is then its reading (분실 신고), if one was found
     terms: list[str] = field(default_factory=list)
     corrections: dict[str, str] = field(default_factory=dict)
     did_you_mean: str | None = None

@@ -116,20 +116,27 @@ class SearchEngine:
     def document_count(self) -> int:
         return self._searcher.doc_count()
 
-    def plan(self, text: str) -> QueryPlan:
-        self._refresh()
-        return plan_query(text, self._speller, self.synonyms)
+    def plan(self, text: str, audiences: Sequence[str] = ("public",)) -> QueryPlan:
+        generation = self._refresh()
+        plan = plan_query(text, generation.speller, self.synonyms)
+        if plan.initials:
+            # ㅂㅅㅅㄱ: search for its commonest reading in titles and questions (분실 신고), like a layout fix
+            reading = generation.suggester.decode_initials(plan.text, audiences)
+            if reading:
+                plan = plan_query(reading, generation.speller, self.synonyms)
+                plan.original, plan.initials = text, True
+        return plan
 
     def search(
         self, text: str, *, limit: int = 10, category: str | None = None, audiences: Sequence[str] = ("public",)
     ) -> SearchResponse:
         """Ranked hits for ``text``; never raises on what a user typed."""
-        plan = self.plan(text)
+        plan = self.plan(text, audiences)
         response = SearchResponse(plan=plan)
         q = to_whoosh(plan)
         if q is None and not plan.initials:
             return response
-        if plan.initials:
+        if q is None:  # initials with no reading: match them in titles and questions
             kept = self._initials_hits(plan.text, audiences)
         else:
             allowed = wq.Or([wq.Term("audience", a) for a in audiences])

@@ -7,10 +7,11 @@ initial consonants only (ㅂㅅㅅㄱ) matches the 초성 of each title (분실 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from indexer.hangul import decompose, initials, is_initials_query
+from indexer.hangul import decompose, initials, is_initials_query, is_syllable
 from indexer.normalize import normalize_query
 
 MAX_ENTRIES_PER_DOC = 8
@@ -31,6 +32,8 @@ class _Entry:
     jamo: str
     initials: str
     order: int  # 0 for the title, then question variants
+    text: str  # normalized text
+    positions: tuple[int, ...]  # text index of each character of ``initials``
 
 
 def _squash(text: str) -> str:
@@ -46,9 +49,44 @@ class Suggester:
             for order, text in enumerate(texts[:MAX_ENTRIES_PER_DOC]):
                 normalized = normalize_query(text)
                 suggestion = Suggestion(doc["id"], text, doc["title"], doc["category"], doc["audience"])
+                positions = tuple(i for i, ch in enumerate(normalized) if not ch.isspace())
                 self.entries.append(
-                    _Entry(suggestion, decompose(_squash(normalized), True), _squash(initials(normalized)), order)
+                    _Entry(
+                        suggestion,
+                        decompose(_squash(normalized), True),
+                        _squash(initials(normalized)),
+                        order,
+                        normalized,
+                        positions,
+                    )
                 )
+
+    def decode_initials(self, text: str, audiences: Sequence[str] = ("public",)) -> str | None:
+        """The words a 초성 query most likely stands for: ㅂㅅㅅㄱ → 분실 신고 (the commonest reading).
+
+        Read off the titles and questions that contain the initials, with their spacing.
+        """
+        query = normalize_query(text)
+        if not is_initials_query(query):
+            return None
+        needle = _squash(query)
+        readings: Counter[str] = Counter()
+        spellings: dict[str, set[str]] = {}
+        for entry in self.entries:
+            at = entry.initials.find(needle)
+            if at < 0 or entry.suggestion.audience not in audiences:
+                continue
+            start, end = entry.positions[at], entry.positions[at + len(needle) - 1] + 1
+            if start > 0 and entry.text[start - 1] != " ":
+                continue  # a reading starts a word: ㅋㅋ is not the middle of 체크카드
+            reading = entry.text[start:end]
+            if all(is_syllable(ch) or ch == " " for ch in reading):
+                readings[_squash(reading)] += 1
+                spellings.setdefault(_squash(reading), set()).add(reading)
+        if not readings:
+            return None
+        best = readings.most_common(1)[0][0]
+        return max(spellings[best], key=lambda r: (r.count(" "), r))  # 분실 신고 reads better than 분실신고
 
     def suggest(self, text: str, *, limit: int = 8, audiences: Sequence[str] = ("public",)) -> list[Suggestion]:
         query = normalize_query(text)

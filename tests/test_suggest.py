@@ -18,10 +18,24 @@ def test_initial_consonants_match_titles_and_questions(engine):
     assert "lost-report" in ids(engine.suggest("ㅂㅅ ㅅㄱ"))
 
 
-def test_initials_query_searches_through_the_engine(engine):
+def test_initials_query_is_read_as_words_and_searched(engine):
     response = engine.search("ㅂㅅㅅㄱ")
-    assert response.plan.initials
-    assert "lost-report" in [h.id for h in response.hits]
+    assert response.plan.initials and response.plan.text == "분실신고"  # as the corpus writes it
+    assert response.hits[0].id == "lost-report"
+
+
+def test_initials_reading_starts_a_word(engine):
+    # ㅂㄱ appears inside 재발급 (발급) but a reading must start a word
+    assert engine.search("ㄹㄱ").plan.text == "ㄹㄱ"
+
+
+def test_page_shows_initials_reading(client):
+    page = client.get("/search?q=ㅂㅅㅅㄱ").get_data(as_text=True)
+    assert "초성 ㅂㅅㅅㄱ → <strong>분실신고</strong>(으)로 검색한 결과" in page
+
+
+def test_initials_reading_prefers_spaced_spelling(real_engine):
+    assert real_engine.search("ㅂㅅㅅㄱ").plan.text == "분실 신고"
 
 
 def test_suggestions_hide_internal_articles(engine):

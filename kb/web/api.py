@@ -60,7 +60,7 @@ def search_json(audiences, surface: str, article_endpoint: str):
         "query": q,
         "search_id": search_id,
         "layout_fixed": plan.layout_fixed,
-        "interpreted_as": plan.text if plan.layout_fixed else None,
+        "interpreted_as": plan.text if plan.layout_fixed or plan.initials else None,
         "did_you_mean": plan.did_you_mean,
         "initials": plan.initials,
         "total": response.total,

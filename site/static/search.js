@@ -61,7 +61,8 @@
     }
     if (data.initials) {
       out.push(el("p", { class: "notice", dataset: { kind: "initials" } },
-        "초성 ", el("strong", {}, data.query.trim()), "(으)로 찾은 질문입니다."));
+        "초성 " + data.query.trim() + " → ", el("strong", {}, data.interpreted_as || data.query.trim()),
+        "(으)로 검색한 결과입니다."));
     }
     if (data.did_you_mean) {
       out.push(el("p", { class: "notice", dataset: { kind: "typo" } },
