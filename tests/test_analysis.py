@@ -54,3 +54,17 @@ def test_analyzers_pickle_small_without_kiwi():
         data = pickle.dumps(analyzer)
         assert len(data) < 200
         assert pickle.loads(data) == analyzer
+
+
+def test_analysis_is_thread_safe():
+    """The dev server and gunicorn threads share one Kiwi and one cache."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from indexer import analysis
+
+    texts = [f"카드를 {i}번 잃어버렸어요 해외결제 {i * 7}원 포인트 현금화" for i in range(120)]
+    serial = [analysis.analyze(t) for t in texts]
+    analysis._cache.clear()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        concurrent = list(pool.map(analysis.analyze, texts))
+    assert concurrent == serial
