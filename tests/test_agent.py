@@ -105,3 +105,23 @@ def test_login_never_redirects_off_site(client, users_file):
         data={"username": "agent1", "password": "correct-horse-battery", "csrf_token": token, "next": "//evil.example"},
     )
     assert response.headers["Location"] == "/agent/"
+
+
+def test_repeated_wrong_passwords_lock_the_account(client, users_file):
+    for _ in range(5):
+        assert login(client, password="nope-nope-nope").status_code == 401
+    locked = login(client)  # even the right password waits now
+    assert locked.status_code == 429 and "너무 많습니다" in locked.get_data(as_text=True)
+
+
+def test_throttle_window_expires_and_success_clears(tmp_path):
+    from kb.throttle import LoginThrottle
+
+    throttle = LoginThrottle(tmp_path / "t.sqlite3", max_failures=3, window=60)
+    for i in range(3):
+        throttle.failed("agent1", now=1000 + i)
+    assert 0 < throttle.locked_for("agent1", now=1010) <= 60
+    assert throttle.locked_for("agent1", now=1063) == 0
+    throttle.failed("agent2", now=2000)
+    throttle.succeeded("agent2")
+    assert throttle.locked_for("agent2", now=2001) == 0

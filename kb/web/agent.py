@@ -7,6 +7,7 @@ import time
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
+from kb.throttle import LoginThrottle
 from kb.users import load_users, verify
 from kb.web.api import search_json
 from kb.web.knowledge import analytics, knowledge_base, log_search
@@ -48,15 +49,23 @@ def _safe_next(target: str | None) -> str:
 def login():
     error = None
     if request.method == "POST":
-        name = request.form.get("username", "").strip().lower()
-        users = load_users(current_app.config["KB_SETTINGS"].users_file)
-        if verify(users, name, request.form.get("password", "")):
+        name = request.form.get("username", "").strip().lower()[:64]
+        settings = current_app.config["KB_SETTINGS"]
+        throttle = LoginThrottle(settings.analytics_db)
+        wait = throttle.locked_for(name)
+        if wait:
+            error = f"로그인 시도가 너무 많습니다. {wait // 60 + 1}분 뒤에 다시 시도해 주세요."
+            page = render_template("agent/login.html", error=error, next=request.values.get("next", ""))
+            return page, 429
+        if verify(load_users(settings.users_file), name, request.form.get("password", "")):
+            throttle.succeeded(name)
             token = session.get("csrf_token")
             session.clear()  # a new session on login: no fixation
             if token:
                 session["csrf_token"] = token
             session.update(user=name, since=time.time())
             return redirect(_safe_next(request.form.get("next")), code=303)
+        throttle.failed(name)
         error = "아이디 또는 비밀번호가 올바르지 않습니다."
     return render_template("agent/login.html", error=error, next=request.values.get("next", "")), (
         401 if error else 200
