@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,9 +128,19 @@ class SearchEngine:
         return plan
 
     def search(
-        self, text: str, *, limit: int = 10, category: str | None = None, audiences: Sequence[str] = ("public",)
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        category: str | None = None,
+        audiences: Sequence[str] = ("public",),
+        visible: Callable[[str], bool] | None = None,
     ) -> SearchResponse:
-        """Ranked hits for ``text``; never raises on what a user typed."""
+        """Ranked hits for ``text``; never raises on what a user typed.
+
+        ``visible(id)`` is a second gate the application applies from its own copy of the
+        articles, so an index older than the articles can never show what is now internal.
+        """
         plan = self.plan(text, audiences)
         response = SearchResponse(plan=plan)
         q = to_whoosh(plan)
@@ -145,6 +155,8 @@ class SearchEngine:
             # Loose matches (a shared bigram, one common word) are not answers: keep hits
             # within reach of the best one, so counts and "no results" mean something.
             kept = [(hit.fields(), hit.score) for hit in ranked if hit.score >= best * RELATIVE_CUTOFF]
+        if visible is not None:
+            kept = [(stored, score) for stored, score in kept if visible(stored["id"])]
         response.category_counts = dict(Counter(stored["category"] for stored, _ in kept))
         if category:
             kept = [(stored, score) for stored, score in kept if stored["category"] == category]

@@ -114,14 +114,35 @@ def test_repeated_wrong_passwords_lock_the_account(client, users_file):
     assert locked.status_code == 429 and "너무 많습니다" in locked.get_data(as_text=True)
 
 
-def test_throttle_window_expires_and_success_clears(tmp_path):
+def test_throttle_is_per_client_and_counts_before_checking(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
     from kb.throttle import LoginThrottle
 
     throttle = LoginThrottle(tmp_path / "t.sqlite3", max_failures=3, window=60)
-    for i in range(3):
-        throttle.failed("agent1", now=1000 + i)
-    assert 0 < throttle.locked_for("agent1", now=1010) <= 60
-    assert throttle.locked_for("agent1", now=1063) == 0
-    throttle.failed("agent2", now=2000)
-    throttle.succeeded("agent2")
-    assert throttle.locked_for("agent2", now=2001) == 0
+    assert [throttle.attempt("agent1", "10.0.0.9", now=1000 + i) for i in range(3)] == [0, 0, 0]
+    assert 0 < throttle.attempt("agent1", "10.0.0.9", now=1010) <= 60
+    assert throttle.attempt("agent1", "10.0.0.7", now=1010) == 0  # the agent's own desk still gets in
+    assert throttle.attempt("agent1", "10.0.0.9", now=1063) == 0  # the window has passed
+    throttle.succeeded("agent1", "10.0.0.7")
+    # parallel guesses cannot slip past the count
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        waits = list(pool.map(lambda _: throttle.attempt("bob", "10.0.0.66", now=5000), range(20)))
+    assert waits.count(0) == 3
+
+
+def test_logout_revokes_a_copied_session_cookie(client, users_file, app):
+    login(client)
+    cookie = client.get_cookie("session").value
+    token = csrf_from(client, "/agent/")
+    client.post("/agent/logout", data={"csrf_token": token})
+    thief = app.test_client()
+    thief.set_cookie("session", cookie)
+    assert thief.get("/agent/api/search?q=카드").status_code == 401
+
+
+def test_deleted_account_loses_its_session(client, users_file):
+    login(client)
+    assert client.get("/agent/api/search?q=카드").status_code == 200
+    users_file.write_text('{"users": {}}', encoding="utf-8")
+    assert client.get("/agent/api/search?q=카드").status_code == 401

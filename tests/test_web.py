@@ -99,3 +99,29 @@ def test_security_headers(client):
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_stale_index_never_shows_an_article_that_became_internal(settings):
+    """The index says public, the article now says internal: search must follow the article."""
+    from kb.web import create_app
+
+    path = settings.articles_dir / "payments" / "pay-overseas.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("updated:", "audience: internal\nupdated:"), "utf-8")
+    app = create_app(settings, TESTING=True)  # started without `kb index`
+    client = app.test_client()
+    assert client.get("/healthz").get_json()["index_matches_articles"] is False
+    for url in ["/api/search?q=해외 결제", "/search?q=해외 결제", "/api/suggest?q=해외"]:
+        assert "pay-overseas" not in client.get(url).get_data(as_text=True), url
+
+
+def test_workers_starting_together_share_one_secret_key(tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+
+    from kb.config import Settings
+    from kb.web import _secret_key
+
+    settings = Settings(analytics_db=tmp_path / "var" / "analytics.sqlite3", secret_key="")
+    with ProcessPoolExecutor(max_workers=8) as pool:
+        keys = list(pool.map(_secret_key, [settings] * 16))
+    assert len(set(keys)) == 1 and len(keys[0]) == 64
+    assert oct((tmp_path / "var" / "secret_key").stat().st_mode)[-3:] == "600"

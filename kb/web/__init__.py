@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kb.analytics import Analytics
 from kb.config import Settings
@@ -16,15 +17,30 @@ SITE_DIR = Path(__file__).resolve().parents[2] / "site"
 
 
 def _secret_key(settings: Settings) -> str:
-    """KB_SECRET_KEY, else a key generated once and kept next to the database (shared by all workers)."""
+    """KB_SECRET_KEY, else a key generated once and kept next to the database (shared by all workers).
+
+    Several gunicorn workers may start at once: the key is written to a temporary file and
+    hard-linked into place, which succeeds for exactly one of them; all then read the same key.
+    """
     if settings.secret_key:
         return settings.secret_key
     path = settings.analytics_db.parent / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
-    return path.read_text(encoding="utf-8").strip()
+        temp = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(secrets.token_hex(32))
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass
+        finally:
+            temp.unlink()
+    key = path.read_text(encoding="utf-8").strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} holds no usable secret key: delete it or set KB_SECRET_KEY")
+    return key
 
 
 CONTENT_SECURITY_POLICY = (
@@ -60,6 +76,10 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
         SESSION_COOKIE_SECURE=os.environ.get("KB_SECURE_COOKIES") == "1",
     )
     app.config.update(config)
+    proxies = int(os.environ.get("KB_TRUSTED_PROXIES", "0"))
+    if proxies:
+        # behind nginx/a load balancer: take the client address from X-Forwarded-For (login throttling needs it)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.json.ensure_ascii = False
     app.extensions["kb"] = KnowledgeBase(settings)
     app.extensions["kb.analytics"] = Analytics(settings.analytics_db, settings.retention_days)

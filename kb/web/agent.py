@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import secrets
 import time
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
+from kb.sessions import RevokedSessions
 from kb.throttle import LoginThrottle
-from kb.users import load_users, verify
+from kb.users import UserError, load_users, verify
 from kb.web.api import search_json
 from kb.web.knowledge import analytics, knowledge_base, log_search
 from kb.web.public import int_arg
@@ -19,11 +21,26 @@ BOTH = ("public", "internal")
 SESSION_HOURS = 12
 
 
+def _settings():
+    return current_app.config["KB_SETTINGS"]
+
+
+def _users() -> dict[str, str]:
+    try:
+        return load_users(_settings().users_file)
+    except UserError:
+        current_app.logger.exception("agent accounts cannot be read")
+        return {}
+
+
 def current_user() -> str | None:
-    user, since = session.get("user"), session.get("since", 0)
-    if user and time.time() - since < SESSION_HOURS * 3600:
-        return user
-    return None
+    """The logged-in agent, if the session is fresh, not logged out, and the account still exists."""
+    user, since, sid = session.get("user"), session.get("since", 0), session.get("sid")
+    if not user or not sid or time.time() - since >= SESSION_HOURS * 3600:
+        return None
+    if user not in _users() or RevokedSessions(_settings().analytics_db).is_revoked(sid):
+        return None
+    return user
 
 
 def login_required(view):
@@ -47,33 +64,33 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    error = None
+    error, status = None, 200
     if request.method == "POST":
         name = request.form.get("username", "").strip().lower()[:64]
-        settings = current_app.config["KB_SETTINGS"]
-        throttle = LoginThrottle(settings.analytics_db)
-        wait = throttle.locked_for(name)
+        throttle = LoginThrottle(_settings().analytics_db)
+        client = request.remote_addr or "unknown"
+        wait = throttle.attempt(name, client)
         if wait:
-            error = f"로그인 시도가 너무 많습니다. {wait // 60 + 1}분 뒤에 다시 시도해 주세요."
-            page = render_template("agent/login.html", error=error, next=request.values.get("next", ""))
-            return page, 429
-        if verify(load_users(settings.users_file), name, request.form.get("password", "")):
-            throttle.succeeded(name)
+            error, status = f"로그인 시도가 너무 많습니다. {wait // 60 + 1}분 뒤에 다시 시도해 주세요.", 429
+        elif verify(_users(), name, request.form.get("password", "")):
+            throttle.succeeded(name, client)
             token = session.get("csrf_token")
             session.clear()  # a new session on login: no fixation
             if token:
                 session["csrf_token"] = token
-            session.update(user=name, since=time.time())
+            session.update(user=name, since=time.time(), sid=secrets.token_urlsafe(16))
             return redirect(_safe_next(request.form.get("next")), code=303)
-        throttle.failed(name)
-        error = "아이디 또는 비밀번호가 올바르지 않습니다."
-    return render_template("agent/login.html", error=error, next=request.values.get("next", "")), (
-        401 if error else 200
-    )
+        else:
+            error, status = "아이디 또는 비밀번호가 올바르지 않습니다.", 401
+    page = render_template("agent/login.html", error=error, next=request.values.get("next", ""))
+    return page, status
 
 
 @bp.post("/logout")
 def logout():
+    sid, since = session.get("sid"), session.get("since", 0)
+    if sid:
+        RevokedSessions(_settings().analytics_db).revoke(sid, until=since + SESSION_HOURS * 3600)
     session.clear()
     return redirect(url_for("agent.login"), code=303)
 
@@ -83,7 +100,7 @@ def logout():
 def console():
     kb = knowledge_base()
     q = request.args.get("q", "")[:200]
-    response = kb.engine.search(q, limit=20, audiences=BOTH) if q.strip() else None
+    response = kb.search(q, limit=20, audiences=BOTH) if q.strip() else None
     search_id = log_search(response, "agent", None) if response else None
     return render_template(
         "agent/console.html",

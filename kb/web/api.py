@@ -51,7 +51,7 @@ def search_json(audiences, surface: str, article_endpoint: str):
         limit = 10
     if category is not None and category not in kb.corpus.categories:
         return jsonify({"error": f"unknown category '{category}'"}), 400
-    response = kb.engine.search(q, limit=limit, category=category, audiences=audiences)
+    response = kb.search(q, limit=limit, category=category, audiences=audiences)
     if request.args.get("from") == "web" and surface == "api":
         surface = "public"  # the site's own instant search, not a third-party API client
     search_id = None if request.args.get("typing") == "1" else log_search(response, surface, category)
@@ -74,7 +74,7 @@ def search_json(audiences, surface: str, article_endpoint: str):
         ]
     if request.args.get("suggest") == "1":
         data["suggestions"] = [
-            suggestion_json(s, article_endpoint) for s in kb.engine.suggest(q, limit=6, audiences=audiences)
+            suggestion_json(s, article_endpoint) for s in kb.suggest(q, limit=6, audiences=audiences)
         ]
     return jsonify(data)
 
@@ -88,7 +88,7 @@ def search():
 def suggest():
     kb = knowledge_base()
     q = request.args.get("q", "")[:200]
-    return jsonify({"query": q, "suggestions": [suggestion_json(s) for s in kb.engine.suggest(q)]})
+    return jsonify({"query": q, "suggestions": [suggestion_json(s) for s in kb.suggest(q)]})
 
 
 @bp.get("/articles/<article_id>")

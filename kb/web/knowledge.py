@@ -7,16 +7,18 @@ loaded: the last good one keeps serving.
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable, Sequence
 
 from flask import abort, current_app
 
-from indexer import SearchEngine, SearchResponse, read_meta
+from indexer import SearchEngine, SearchResponse, content_hash, read_meta
 from kb.analytics import Analytics
 from kb.articles import CorpusError
 from kb.config import Settings
 from kb.corpus import Corpus, load_corpus
-from kb.indexing import open_engine
+from kb.indexing import open_engine, to_index_doc
 
 # Until analytics has traffic, the home page shows these (the questions every card company gets most).
 DEFAULT_POPULAR = (
@@ -32,25 +34,62 @@ DEFAULT_POPULAR = (
 
 
 class KnowledgeBase:
+    """Articles and engine, served together; every result is checked against the articles."""
+
     def __init__(self, settings: Settings):
         self.settings = settings
         self.corpus: Corpus = load_corpus(settings.articles_dir)
         self.engine: SearchEngine = open_engine(self.corpus, settings.index_dir)
         self._hash = read_meta(settings.index_dir).get("content_hash")
         self._lock = threading.Lock()
+        self.index_matches_articles = self._check_index()
+
+    def _check_index(self) -> bool:
+        """An index built from other articles still serves, but say so loudly (kb index fixes it)."""
+        matches = content_hash([to_index_doc(a) for a in self.corpus.articles]) == self._hash
+        if not matches:
+            logging.getLogger("kb").warning(
+                "the index in %s was not built from the articles in %s: run `kb index`",
+                self.settings.index_dir,
+                self.settings.articles_dir,
+            )
+        return matches
 
     def refresh(self) -> None:
+        """After a new build is switched in, reload the articles it was built from."""
         digest = read_meta(self.settings.index_dir).get("content_hash")
         if digest == self._hash:
             return
         with self._lock:
             if digest == self._hash:
                 return
+            self._hash = digest  # tried once per build, not on every request
             try:
                 corpus = load_corpus(self.settings.articles_dir)
             except CorpusError:
+                logging.getLogger("kb").warning("articles do not validate; still serving the last good ones")
+                self.index_matches_articles = False
                 return
-            self.corpus, self.engine, self._hash = corpus, open_engine(corpus, self.settings.index_dir), digest
+            self.corpus, self.engine = corpus, open_engine(corpus, self.settings.index_dir)
+            self.index_matches_articles = self._check_index()
+
+    def visible_to(self, audiences: Sequence[str]) -> Callable[[str], bool]:
+        corpus = self.corpus
+
+        def visible(article_id: str) -> bool:
+            article = corpus.get(article_id)
+            return article is not None and article.audience in audiences
+
+        return visible
+
+    def search(self, text: str, *, limit: int, audiences: Sequence[str], category: str | None = None):
+        return self.engine.search(
+            text, limit=limit, category=category, audiences=audiences, visible=self.visible_to(audiences)
+        )
+
+    def suggest(self, text: str, *, limit: int = 8, audiences: Sequence[str] = ("public",)):
+        visible = self.visible_to(audiences)
+        return [s for s in self.engine.suggest(text, limit=limit, audiences=audiences) if visible(s.id)]
 
     def popular(self, analytics: Analytics | None = None, limit: int = 8):
         ids = list(analytics.popular_articles(limit=limit)) if analytics else []

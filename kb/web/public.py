@@ -37,7 +37,7 @@ def search():
         category = None
     response = search_id = None
     if q.strip():
-        response = kb.engine.search(q, limit=RESULTS_PER_PAGE, category=category, audiences=PUBLIC)
+        response = kb.search(q, limit=RESULTS_PER_PAGE, category=category, audiences=PUBLIC)
         search_id = log_search(response, "public", category)
     return render_template(
         "search.html",
@@ -91,7 +91,7 @@ def category(key: str):
 @bp.get("/healthz")
 def healthz():
     kb = knowledge_base()
-    return {"ok": True, "documents": kb.engine.document_count}
+    return {"ok": True, "index_matches_articles": kb.index_matches_articles}
 
 
 @bp.app_errorhandler(404)
