@@ -14,6 +14,7 @@ from indexer.hangul import to_compat_jamo
 
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 _SPACES = re.compile(r"\s+")
+_SURROGATES = re.compile("[\ud800-\udfff]")  # lone halves of UTF-16 pairs: not text, and unencodable
 
 
 def _segments(text: str):
@@ -32,7 +33,7 @@ def _starts_segment(ch: str) -> bool:
     return unicodedata.combining(ch) == 0
 
 
-def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+def normalize_with_offsets(text: str, lower: bool = True) -> tuple[str, list[int]]:
     """Return (normalized text, offsets) with offsets[i] = index in ``text`` of normalized char i.
 
     A final entry ``len(text)`` makes ``offsets[end]`` valid for exclusive ends.
@@ -44,21 +45,25 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
         normalized = unicodedata.normalize("NFKC", segment)
         if len(normalized) == 1 and 0x1100 <= ord(normalized) <= 0x11FF:
             normalized = to_compat_jamo(normalized)
-        if _CONTROL.fullmatch(normalized or "x"):
+        if _CONTROL.fullmatch(normalized or "x") or _SURROGATES.search(normalized):
             normalized = " "
-        normalized = normalized.lower()
+        if lower:
+            normalized = normalized.lower()
         out.append(normalized)
         offsets.extend([start] * len(normalized))
     offsets.append(len(text))
     return "".join(out), offsets
 
 
-def normalize(text: str) -> str:
+def normalize(text: str, lower: bool = True) -> str:
     """NFKC, lower case, conjoining jamo to compatibility jamo, no control characters."""
-    return normalize_with_offsets(text)[0]
+    return normalize_with_offsets(text, lower)[0]
 
 
-def normalize_query(text: str, max_length: int = 200) -> str:
-    """What the engine sees of a user's query: normalized, single-spaced, bounded in length."""
-    text = _CONTROL.sub(" ", text or "")
-    return _SPACES.sub(" ", normalize(text[: max_length * 2])).strip()[:max_length]
+def normalize_query(text: str, max_length: int = 200, lower: bool = True) -> str:
+    """What the engine sees of a user's query: normalized, single-spaced, bounded in length.
+
+    ``lower=False`` keeps Shift: on a Korean keyboard it types ㅆ, ㅖ and the other double jamo.
+    """
+    text = _SURROGATES.sub(" ", _CONTROL.sub(" ", text or ""))
+    return _SPACES.sub(" ", normalize(text[: max_length * 2], lower)).strip()[:max_length]

@@ -44,30 +44,34 @@ class QueryPlan:
 
 
 def fix_layout(text: str, speller: Speller) -> str | None:
-    """Convert Latin words typed in English mode when the Hangul reading is in the corpus."""
-    words = text.split(" ")
-    changed = False
-    out = []
-    for word in words:
-        if looks_like_wrong_layout(word) and word not in speller:
+    """Convert Latin words typed in English mode when the Hangul reading is a corpus word.
+
+    ``text`` keeps its case (Shift types ㅆ, ㅖ …). A reading must contain a known content
+    word of two syllables or more, so SMS (→ 는) or an (→ 무) stay English.
+    """
+    out, changed = [], False
+    for word in text.split(" "):
+        if looks_like_wrong_layout(word) and word.lower() not in speller:
             converted = latin_to_hangul(word)
-            if any(t.text in speller for t in analyze(converted)):
+            if any(len(t.text) >= 2 and t.text in speller for t in analyze(converted)):
                 out.append(converted)
                 changed = True
                 continue
-        out.append(word)
+        out.append(word.lower())
     return " ".join(out) if changed else None
 
 
 NOUN_TAGS = ("NNG", "NNP", "XR", "SL")
 
 
-def correct_word(word: str, speller: Speller) -> str | None:
+def correct_word(word: str, speller: Speller) -> tuple[str, bool] | None:
     """Fix a typo in one word, keeping its particles: 결재가 → 결제가, 분싫신고 → 분실신고.
 
-    Only nouns are corrected: verb endings and adverbs vary too much to guess safely.
-    An unknown noun is replaced by its nearest corpus word; a word that Kiwi could only
-    break into one-syllable scraps (분싫 → 분 + 싫) is matched whole, then re-segmented.
+    Returns (corrected word, sure). Only nouns are corrected: verb endings and adverbs vary
+    too much to guess safely. An unknown noun is replaced by its nearest corpus word; a word
+    that Kiwi could only break into one-syllable scraps (분싫 → 분 + 싫) is matched whole,
+    then re-segmented. Replacing a real dictionary word (지문 → 질문) is never "sure": it is
+    offered as "did you mean", not searched.
     """
     if len(word) < 2 or not all(is_syllable(ch) for ch in word) or word in speller:
         return None
@@ -75,14 +79,14 @@ def correct_word(word: str, speller: Speller) -> str | None:
     unknown_nouns = [
         t for t in terms if t.tag.split("-")[0] in NOUN_TAGS and len(t.text) >= 2 and t.text not in speller
     ]
-    fixed, changed = word, False
+    fixed, changed, sure = word, False, False
     for term in reversed(unknown_nouns):
         replacement = speller.correct(term.text, real_word=term.known)
         if replacement:
             fixed = fixed[: term.start] + replacement + fixed[term.end :]
-            changed = True
+            changed, sure = True, sure or not term.known
     if changed:
-        return fixed
+        return fixed, sure
     # Beyond single nouns, rewrite the whole word only on evidence of a typo: a word Kiwi's
     # dictionary lacks, or one-syllable scraps (할뷰 → 하 + 뷰). Real words (지점, 내기) stay.
     oov = [t for t in terms if not t.known]
@@ -93,8 +97,9 @@ def correct_word(word: str, speller: Speller) -> str | None:
         stem, rest = word[: len(word) - cut], word[len(word) - cut :]
         replacement = speller.correct(stem)
         if replacement:
-            return replacement + rest
-    return _resegment(word, speller)
+            return replacement + rest, True
+    resegmented = _resegment(word, speller)
+    return (resegmented, True) if resegmented else None
 
 
 def _resegment(word: str, speller: Speller) -> str | None:
@@ -124,7 +129,7 @@ def plan_query(text: str, speller: Speller, synonyms: Synonyms) -> QueryPlan:
     normalized = normalize_query(text)
     if not normalized:
         return plan
-    fixed = fix_layout(normalized, speller)
+    fixed = fix_layout(normalize_query(text, lower=False), speller)
     if fixed:
         normalized, plan.layout_fixed = fixed, True
     plan.text = normalized
@@ -133,14 +138,19 @@ def plan_query(text: str, speller: Speller, synonyms: Synonyms) -> QueryPlan:
         return plan
     plan.terms = list(dict.fromkeys(t.text for t in analyze(normalized)))[:MAX_TERMS]
 
-    corrected_words = []
-    for word in normalized.split(" "):
+    words = normalized.split(" ")
+    suggested, searched = list(words), list(words)
+    for i, word in enumerate(words):
         corrected = correct_word(word, speller)
-        corrected_words.append(corrected or word)
-    if corrected_words != normalized.split(" "):
-        plan.did_you_mean = " ".join(corrected_words)
+        if corrected:
+            suggested[i] = corrected[0]
+            if corrected[1]:
+                searched[i] = corrected[0]
+    if suggested != words:
+        plan.did_you_mean = " ".join(suggested)
+    if searched != words:
         known = set(plan.terms)
-        for term in analyze(plan.did_you_mean):
+        for term in analyze(" ".join(searched)):
             if term.text not in known and term.text in speller:
                 plan.corrections[term.text] = term.text
                 known.add(term.text)
@@ -150,9 +160,7 @@ def plan_query(text: str, speller: Speller, synonyms: Synonyms) -> QueryPlan:
         source = " ".join(all_terms[expansion.start : expansion.end])
         plan.synonyms.append((source, [" ".join(alt) for alt in expansion.alternatives]))
     plan.ngrams = list(
-        dict.fromkeys(
-            g for word in _content_spans(plan.did_you_mean or normalized) for g in (t.text for t in ngrams(word))
-        )
+        dict.fromkeys(g for word in _content_spans(" ".join(searched)) for g in (t.text for t in ngrams(word)))
     )[:MAX_NGRAMS]
     return plan
 

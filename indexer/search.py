@@ -60,7 +60,7 @@ class _Generation:
 
     path: Path
     index: object
-    speller: Speller
+    spellers: dict[str, Speller]  # "public": public articles' words only; "all": for agents
     suggester: Suggester
 
 
@@ -87,9 +87,14 @@ class SearchEngine:
                 ix = whoosh_index.open_dir(str(path))
                 with ix.searcher() as searcher:
                     reader = searcher.reader()
-                    speller = Speller(_vocabulary(reader), searcher.doc_count())
+                    public_docs = {n for n, f in reader.iter_docs() if f.get("audience") == "public"}
+                    spellers = {
+                        "all": Speller(_vocabulary(reader), searcher.doc_count()),
+                        # customers' corrections and layout fixes must not reveal internal-only words
+                        "public": Speller(_vocabulary(reader, public_docs), len(public_docs)),
+                    }
                     suggester = Suggester(list(reader.all_stored_fields()))
-                self._generation = _Generation(path, ix, speller, suggester)
+                self._generation = _Generation(path, ix, spellers, suggester)
             return self._generation
 
     @property
@@ -105,10 +110,6 @@ class SearchEngine:
         return local.searcher
 
     @property
-    def _speller(self) -> Speller:
-        return self._refresh().speller
-
-    @property
     def _suggester(self) -> Suggester:
         return self._refresh().suggester
 
@@ -118,12 +119,13 @@ class SearchEngine:
 
     def plan(self, text: str, audiences: Sequence[str] = ("public",)) -> QueryPlan:
         generation = self._refresh()
-        plan = plan_query(text, generation.speller, self.synonyms)
+        speller = generation.spellers["public" if "internal" not in audiences else "all"]
+        plan = plan_query(text, speller, self.synonyms)
         if plan.initials:
             # ㅂㅅㅅㄱ: search for its commonest reading in titles and questions (분실 신고), like a layout fix
             reading = generation.suggester.decode_initials(plan.text, audiences)
             if reading:
-                plan = plan_query(reading, generation.speller, self.synonyms)
+                plan = plan_query(reading, speller, self.synonyms)
                 plan.original, plan.initials = text, True
         return plan
 
@@ -210,9 +212,15 @@ def _hit(stored: dict, score: float, terms: set[str], grams: set[str]) -> Hit:
     )
 
 
-def _vocabulary(reader) -> dict[str, int]:
+def _vocabulary(reader, docs: set[int] | None = None) -> dict[str, int]:
+    """Word -> document frequency (max over fields), counting only ``docs`` if given."""
     vocabulary: dict[str, int] = {}
     for fieldname in TEXT_FIELDS:
         for term in reader.field_terms(fieldname):
-            vocabulary[term] = max(vocabulary.get(term, 0), reader.doc_frequency(fieldname, term))
+            if docs is None:
+                frequency = reader.doc_frequency(fieldname, term)
+            else:
+                frequency = sum(1 for n in reader.postings(fieldname, term).all_ids() if n in docs)
+            if frequency:
+                vocabulary[term] = max(vocabulary.get(term, 0), frequency)
     return vocabulary

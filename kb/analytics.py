@@ -47,6 +47,7 @@ CREATE INDEX IF NOT EXISTS votes_at ON votes(at);
 """
 
 DAY = 86_400
+CLICK_WINDOW = 3600  # a click more than an hour after its search is not a click on that search
 MAX_QUERY = 200
 MAX_COMMENT = 1000
 
@@ -105,14 +106,23 @@ class Analytics:
         )
         return int(cursor.lastrowid)
 
-    def log_click(self, *, article_id: str, search_id: int | None = None, rank: int | None = None) -> None:
+    def log_click(self, *, article_id: str, search_id: int | None, rank: int | None = None) -> bool:
+        """Record a result click; only clicks that follow a real, recent search count.
+
+        A bare ``?r=1`` link anyone can type would otherwise let them reorder the home
+        page's popular questions. Returns whether the click was recorded.
+        """
+        if search_id is None:
+            return False
         db = self._connect()
-        if search_id is not None and not db.execute("SELECT 1 FROM searches WHERE id = ?", (search_id,)).fetchone():
-            search_id = None
+        found = db.execute("SELECT at FROM searches WHERE id = ?", (search_id,)).fetchone()
+        if found is None or time.time() - found[0] > CLICK_WINDOW:
+            return False
         db.execute(
             "INSERT INTO clicks (at, search_id, article_id, rank) VALUES (?, ?, ?, ?)",
             (time.time(), search_id, article_id, rank),
         )
+        return True
 
     def log_vote(self, *, article_id: str, helpful: bool, comment: str | None = None) -> None:
         comment = (comment or "").strip()[:MAX_COMMENT] or None

@@ -20,6 +20,9 @@ ALLOWED_KEYS = ("id", "title", "category", "questions", "tags", "audience", "upd
 REQUIRED_KEYS = ("id", "title", "category")
 AUDIENCES = ("public", "internal")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+NULL_TAG = "tag:yaml.org,2002:null"
+# YAML "\ud800" escapes yield lone surrogates, which no file, page or index can encode.
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -71,15 +74,43 @@ class Article:
         return short_answer(self.body)
 
 
-def _node_value(node: yaml.Node):
-    """Front matter values as plain strings and lists of strings: no YAML type surprises."""
+def _node_value(node: yaml.Node, nested: bool = False):
+    """Front matter values as plain strings and lists of strings: no YAML type surprises.
+
+    A plain null (``~``, ``null``, nothing) is None, so it can mean "no value" rather than the
+    word "null". Only one level of list is walked: deeper nodes stay Node objects, which every
+    check rejects, so hostile nesting or alias bombs cost nothing here.
+    """
     if isinstance(node, yaml.ScalarNode):
-        return node.value
+        return None if node.tag == NULL_TAG else node.value
+    if nested:
+        return node
     if isinstance(node, yaml.SequenceNode):
-        return [_node_value(item) for item in node.value]
+        return [_node_value(item, nested=True) for item in node.value]
     if isinstance(node, yaml.MappingNode):
-        return {_node_value(k): _node_value(v) for k, v in node.value}
+        return {_node_value(k, nested=True): _node_value(v, nested=True) for k, v in node.value}
     return None
+
+
+def find_surrogate(value) -> str | None:
+    """The first lone surrogate in a string or a list of strings: it would crash ``kb index`` later."""
+    for text in value if isinstance(value, list) else [value]:
+        if isinstance(text, str) and (found := SURROGATE.search(text)):
+            return found.group()
+    return None
+
+
+def printable(text: str) -> str:
+    """Surrogates escaped, so a message quoting the value can still be printed."""
+    return SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _printable_value(value):
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [printable(v) if isinstance(v, str) else v for v in value]
+    return value
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -100,7 +131,11 @@ def parse_article(path: Path, display: str) -> tuple[Article | None, list[Proble
         return Problem(display, line, message)
 
     try:
-        raw = path.read_bytes().decode("utf-8")
+        data = path.read_bytes()
+    except OSError as error:  # a dangling or looping symlink, no permission, a race with a delete
+        return None, [problem(1, f"cannot read file ({error.strerror or error})")]
+    try:
+        raw = data.decode("utf-8")
     except UnicodeDecodeError as error:
         return None, [problem(1, f"not UTF-8 text ({error.reason} at byte {error.start})")]
     text = unicodedata.normalize("NFC", raw.lstrip("\ufeff").replace("\r\n", "\n"))
@@ -116,6 +151,8 @@ def parse_article(path: Path, display: str) -> tuple[Article | None, list[Proble
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else 1
         return None, [problem(line, f"front matter is not valid YAML: {getattr(error, 'problem', error)}")]
+    except Exception:  # the composer recurses per nesting level: RecursionError, or worse, must not escape
+        return None, [problem(1, "front matter is too deeply nested or malformed")]
     if not isinstance(node, yaml.MappingNode):
         return None, [problem(2, "front matter must be a mapping of keys (id:, title:, ...)")]
 
@@ -124,11 +161,17 @@ def parse_article(path: Path, display: str) -> tuple[Article | None, list[Proble
     lines: dict[str, int] = {}
     for key_node, value_node in node.value:
         key, line = str(key_node.value), key_node.start_mark.line + 2
+        if bad := find_surrogate(key):
+            problems.append(problem(line, f"a key contains an invalid character (lone surrogate U+{ord(bad):04X})"))
+            continue
         if key in values:
             problems.append(problem(line, f"duplicate key '{key}'"))
         elif key not in ALLOWED_KEYS:
             problems.append(problem(line, f"unknown key '{key}' (allowed: {', '.join(ALLOWED_KEYS)})"))
-        values[key], lines[key] = _node_value(value_node), line
+        value = _node_value(value_node)
+        if bad := find_surrogate(value):
+            problems.append(problem(line, f"'{key}' contains an invalid character (lone surrogate U+{ord(bad):04X})"))
+        values[key], lines[key] = _printable_value(value), line
     for key in REQUIRED_KEYS:
         if not values.get(key) or not isinstance(values[key], str) or not values[key].strip():
             problems.append(problem(lines.get(key, 2), f"missing required key '{key}'"))
@@ -137,24 +180,36 @@ def parse_article(path: Path, display: str) -> tuple[Article | None, list[Proble
     if isinstance(article_id, str) and article_id and not ID_PATTERN.match(article_id):
         problems.append(problem(lines["id"], f"id '{article_id}' must be a lowercase ascii slug like 'lost-report'"))
     for key in ("questions", "tags", "related"):
-        value = values.get(key, [])
-        if isinstance(value, str):
-            value = [value] if value.strip() else []
+        value = values.get(key)
+        if value is None:
+            value = []
+        elif isinstance(value, str):
+            value = [value]
+        if isinstance(value, list):
+            value = [v for v in value if v is not None]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             problems.append(problem(lines[key], f"'{key}' must be a list of strings"))
             value = []
         values[key] = [v.strip() for v in value if v.strip()]
     audience = values.get("audience", "public")
     if audience not in AUDIENCES:
-        problems.append(problem(lines.get("audience", 2), f"audience must be 'public' or 'internal', not '{audience}'"))
+        shown = f"'{audience}'" if isinstance(audience, str) else "empty" if audience is None else "a list or mapping"
+        problems.append(problem(lines.get("audience", 2), f"audience must be 'public' or 'internal', not {shown}"))
     updated = None
-    if "updated" in values:
+    if values.get("updated") is not None:
         try:
             updated = dt.date.fromisoformat(str(values["updated"]))
         except ValueError:
             problems.append(problem(lines["updated"], f"updated '{values['updated']}' is not a date (YYYY-MM-DD)"))
     if not body.strip():
         problems.append(problem(body_line, "the article has no answer: write Markdown after the front matter"))
+    elif bad := SURROGATE.search(body):
+        line = body_line + body.count("\n", 0, bad.start())
+        problems.append(
+            problem(line, f"the answer contains an invalid character (lone surrogate U+{ord(bad.group()):04X})")
+        )
+    elif not to_text(to_html(body)).strip():
+        problems.append(problem(body_line, "the answer is empty after removing unsafe HTML"))
     if problems:
         return None, problems
     article = Article(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from kb.articles import Article, CorpusError, Problem, parse_article
+from kb.articles import NULL_TAG, SURROGATE, Article, CorpusError, Problem, find_surrogate, parse_article, printable
 
 
 @dataclass(frozen=True)
@@ -41,50 +41,100 @@ class Corpus:
         )
 
 
-def _load_yaml(path: Path, display: str, problems: list[Problem]):
+_FAILED = object()
+
+
+def _load_yaml(path: Path, display: str, problems: list[Problem], parse=yaml.load):
+    """``parse`` (load or compose) of the file, or _FAILED once the reason is in ``problems``."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except FileNotFoundError:
         problems.append(Problem(display, 1, "file is missing"))
+        return _FAILED
+    except OSError as error:
+        problems.append(Problem(display, 1, f"cannot read file ({error.strerror or error})"))
+        return _FAILED
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problems.append(Problem(display, 1, f"not UTF-8 text ({error.reason} at byte {error.start})"))
+        return _FAILED
+    try:
+        return parse(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problems.append(
             Problem(display, mark.line + 1 if mark else 1, f"not valid YAML: {getattr(error, 'problem', error)}")
         )
-    return None
+    except Exception:  # PyYAML recurses per nesting level: RecursionError, or worse, must not escape
+        problems.append(Problem(display, 1, "too deeply nested or malformed YAML"))
+    return _FAILED
 
 
 def load_categories(root: Path, problems: list[Problem]) -> dict[str, Category]:
     display = str(root / "categories.yml")
     data = _load_yaml(root / "categories.yml", display, problems)
-    if data is None:
+    if data is _FAILED:
         return {}
-    if not isinstance(data, dict):
+    if data is not None and not isinstance(data, dict):
         problems.append(Problem(display, 1, "must map each category key to {label, description}"))
         return {}
     categories = {}
-    for key, value in data.items():
+    for key, value in (data or {}).items():
         value = value if isinstance(value, dict) else {"label": value}
-        categories[str(key)] = Category(str(key), str(value.get("label") or key), str(value.get("description") or ""))
+        category = Category(str(key), str(value.get("label") or key), str(value.get("description") or ""))
+        if bad := find_surrogate([category.key, category.label, category.description]):
+            problems.append(
+                Problem(
+                    display,
+                    1,
+                    f"category '{printable(category.key)}' contains an invalid character"
+                    f" (lone surrogate U+{ord(bad):04X})",
+                )
+            )
+            continue
+        categories[category.key] = category
+    if not data:
+        # without categories every article would pass the unknown-category check unseen
+        problems.append(Problem(display, 1, "categories.yml defines no categories"))
     return categories
 
 
 def load_synonyms(root: Path, problems: list[Problem]) -> tuple[list[list[str]], dict[str, int]]:
     """Synonym groups, and the line of each word (for warnings that point at it)."""
     path = root / "synonyms.yml"
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return [], {}
-    data = _load_yaml(path, str(path), problems) or []
-    if not isinstance(data, list) or not all(isinstance(g, list) for g in data):
-        problems.append(Problem(str(path), 1, "must be a list of groups, e.g. - [결제, 결재, 지불]"))
+    display = str(path)
+    node = _load_yaml(path, display, problems, parse=yaml.compose)
+    if node is _FAILED or node is None or (isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG):
         return [], {}
+    groups = node.value if isinstance(node, yaml.SequenceNode) else None
+    if groups is None or not all(
+        isinstance(g, yaml.SequenceNode) or (isinstance(g, yaml.ScalarNode) and g.tag == NULL_TAG) for g in groups
+    ):
+        problems.append(Problem(display, 1, "must be a list of groups, e.g. - [결제, 결재, 지불]"))
+        return [], {}
+    synonyms: list[list[str]] = []
     lines: dict[str, int] = {}
-    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    for group in node.value if node is not None else []:
-        for item in getattr(group, "value", []):
-            if isinstance(item, yaml.ScalarNode):
-                lines.setdefault(item.value, item.start_mark.line + 1)
-    return [[str(word) for word in group] for group in data], lines
+    for group in groups:
+        words = []
+        for item in group.value if isinstance(group, yaml.SequenceNode) else []:
+            line = item.start_mark.line + 1
+            if not isinstance(item, yaml.ScalarNode):
+                problems.append(Problem(display, line, "a synonym group must list plain words, not lists or mappings"))
+            elif item.tag == NULL_TAG:
+                continue  # an empty entry, e.g. a trailing "~" or "-": nothing to match
+            elif bad := SURROGATE.search(item.value):
+                problems.append(
+                    Problem(display, line, f"contains an invalid character (lone surrogate U+{ord(bad.group()):04X})")
+                )
+            else:
+                words.append(item.value)
+                lines.setdefault(item.value, line)
+        if words:
+            synonyms.append(words)
+    return synonyms, lines
 
 
 def load_corpus(root: str | Path) -> Corpus:
@@ -98,6 +148,10 @@ def load_corpus(root: str | Path) -> Corpus:
     articles: list[Article] = []
     for path in sorted(root.rglob("*.md")):
         if any(part.startswith(".") for part in path.relative_to(root).parts):
+            continue
+        if not path.is_file() and (path.exists() or not path.is_symlink()):
+            # a folder or a pipe named *.md is no article (and reading a pipe would hang); a broken
+            # symlink goes on to parse_article, which reports it
             continue
         article, found = parse_article(path, str(path))
         problems.extend(found)
@@ -123,8 +177,8 @@ def check_links(articles: list[Article], categories: dict[str, Category]) -> lis
         else:
             seen[article.id] = article
     for article in articles:
-        if categories and article.category not in categories:
-            known = ", ".join(categories)
+        if article.category not in categories:
+            known = ", ".join(categories) or "none"
             problems.append(
                 Problem(
                     article.path, article.lines["category"], f"unknown category '{article.category}' (known: {known})"

@@ -146,3 +146,45 @@ def test_deleted_account_loses_its_session(client, users_file):
     assert client.get("/agent/api/search?q=카드").status_code == 200
     users_file.write_text('{"users": {}}', encoding="utf-8")
     assert client.get("/agent/api/search?q=카드").status_code == 401
+
+
+def test_importing_users_does_not_hash_anything():
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    # with hashing disabled, an import that hashes fails
+    code = "import werkzeug.security as s; s.generate_password_hash = None; import kb.users"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+
+
+def test_environment_names_are_lower_cased_and_checked(monkeypatch, tmp_path):
+    from werkzeug.security import generate_password_hash
+
+    password_hash = generate_password_hash("from-the-environment")
+    monkeypatch.setenv("KB_USERS", f" Bob ={password_hash}; bad name={password_hash};={password_hash};carol=")
+    users = load_users(tmp_path / "none.json")
+    assert list(users) == ["bob"]
+    assert verify(users, "bob", "from-the-environment")
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("[]", "must be a JSON object"),
+        ('"users"', "must be a JSON object"),
+        ('{"users": []}', '"users" must be an object'),
+        ('{"users": "agent1"}', '"users" must be an object'),
+        ("{not json", "not valid JSON"),
+    ],
+)
+def test_malformed_users_file_is_a_user_error(tmp_path, text, message):
+    users_file = tmp_path / "users.json"
+    users_file.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError, match=message) as caught:
+        load_users(users_file)
+    assert str(users_file) in str(caught.value)
+    with pytest.raises(UserError, match=message):
+        add_user(users_file, "agent2", "long-enough-pass")
+    assert users_file.read_text(encoding="utf-8") == text

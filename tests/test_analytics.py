@@ -79,7 +79,7 @@ def test_no_personal_data_columns(settings, client):
 def test_retention_deletes_old_rows(tmp_path):
     analytics = Analytics(tmp_path / "a.sqlite3", retention_days=30)
     search_id = analytics.log_search(query="카드", normalized="카드", surface="public", total=3, top_ids=["a"])
-    analytics.log_click(article_id="a", search_id=search_id, rank=1)
+    assert analytics.log_click(article_id="a", search_id=search_id, rank=1)
     analytics.log_vote(article_id="a", helpful=True)
     assert analytics.purge(now=time.time() + 29 * 86_400) == 0
     assert analytics.purge(now=time.time() + 31 * 86_400) == 3
@@ -88,9 +88,19 @@ def test_retention_deletes_old_rows(tmp_path):
 
 def test_popular_questions_follow_clicks(client, settings):
     for _ in range(3):
-        client.get("/articles/pts-cash-out?r=1")
+        search_id = client.get("/api/search?q=포인트 현금화").get_json()["search_id"]
+        client.get(f"/articles/pts-cash-out?sid={search_id}&r=1")
     page = client.get("/").get_data(as_text=True)
     assert page.index("/articles/pts-cash-out") < page.index("/articles/lost-report")
+
+
+def test_clicks_without_a_real_search_do_not_count(client, settings):
+    for _ in range(5):
+        client.get("/articles/pts-cash-out?r=1")
+        client.get("/articles/pts-cash-out?sid=999&r=1")
+    assert rows(settings, "SELECT COUNT(*) FROM clicks") == [(0,)]
+    page = client.get("/").get_data(as_text=True)
+    assert page.index("/articles/lost-report") < page.index("/articles/pts-cash-out")
 
 
 def test_agent_searches_and_clicks_are_logged(client, settings):

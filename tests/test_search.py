@@ -120,3 +120,24 @@ def test_concurrent_searches_match_serial_results(engine):
         results = list(pool.map(lambda q: (q, [h.id for h in engine.search(q).hits]), queries))
     for query, ids in results:
         assert ids == expected[query], query
+
+
+def test_public_corrections_never_reveal_internal_words(engine):
+    from indexer.hangul import hangul_to_latin
+
+    # 스크립트 appears only in the internal article
+    assert engine.plan("스크립투").did_you_mean is None
+    assert not engine.plan(hangul_to_latin("스크립트")).layout_fixed
+    agents = ("public", "internal")
+    assert "스크립트" in (engine.plan("스크립투", agents).did_you_mean or "")
+    assert engine.plan(hangul_to_latin("스크립트"), agents).text == "스크립트"
+
+
+def test_layout_fix_keeps_shift_and_leaves_english_alone(real_engine):
+    assert real_engine.plan("rPwhk qusrud").text == "계좌 변경"  # Shift+p types ㅖ
+    for english in ["SMS", "sms 인증", "an", "ATM", "visa", "samsung pay"]:
+        assert not real_engine.plan(english).layout_fixed, english
+
+
+def test_lone_surrogates_are_dropped(engine):
+    assert [h.id for h in engine.search("\ud800카드 분실").hits][:1] == ["lost-report"]

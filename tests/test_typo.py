@@ -40,3 +40,10 @@ def test_correction_is_searched_alongside_the_original(real_engine):
     plan = real_engine.plan("연회븨 면제")
     assert "연회븨" in plan.terms and "연회비" in plan.corrections
     assert real_engine.search("연회븨 면제").hits[0].id == "ben-annual-fee"
+
+
+def test_replacing_a_real_word_is_only_suggested(real_engine):
+    """인상 (raise) is a word: 이상 may be offered, but the search must stay about 한도 인상."""
+    response = real_engine.search("한도 인상")
+    assert not response.plan.corrections
+    assert response.hits[0].id == "pay-limit-increase"

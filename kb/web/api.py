@@ -63,8 +63,10 @@ def search_json(audiences, surface: str, article_endpoint: str):
         "interpreted_as": plan.text if plan.layout_fixed or plan.initials else None,
         "did_you_mean": plan.did_you_mean,
         "initials": plan.initials,
+        "category": category,
         "total": response.total,
         "category_counts": response.category_counts,
+        "category_labels": {key: c.label for key, c in kb.corpus.categories.items()},
         "results": [hit_json(h, kb.corpus.categories, article_endpoint) for h in response.hits],
     }
     if not response.hits and "public" in audiences:

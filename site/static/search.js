@@ -35,15 +35,18 @@
     return node;
   }
 
+  /* Spans count code points (Python's str), not UTF-16 units: slice an array of code points,
+     or an emoji before a match would shift every highlight. */
   function highlighted(text, spans) {
+    const chars = Array.from(text);
     const fragment = document.createDocumentFragment();
     let pos = 0;
     for (const [start, end] of spans || []) {
-      if (start > pos) fragment.append(text.slice(pos, start));
-      fragment.append(el("mark", {}, text.slice(start, end)));
+      if (start > pos) fragment.append(chars.slice(pos, start).join(""));
+      fragment.append(el("mark", {}, chars.slice(start, end).join("")));
       pos = end;
     }
-    if (pos < text.length) fragment.append(text.slice(pos));
+    if (pos < chars.length) fragment.append(chars.slice(pos).join(""));
     return fragment;
   }
 
@@ -77,11 +80,11 @@
     if (isAgent || !keys.length) return null;
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     const nav = el("nav", { class: "chips", "aria-label": "분야별 결과" },
-      el("a", { href: searchUrl({ q: data.query }), "aria-current": "page" }, "전체 " + total));
-    const labels = {};
-    for (const r of data.results) labels[r.category] = r.category_label;
+      el("a", { href: searchUrl({ q: data.query }), "aria-current": data.category ? null : "page" }, "전체 " + total));
+    const labels = data.category_labels || {};
     for (const key of keys) {
-      nav.append(el("a", { href: searchUrl({ q: data.query, category: key }) }, (labels[key] || key) + " " + counts[key]));
+      nav.append(el("a", { href: searchUrl({ q: data.query, category: key }), "aria-current": data.category === key ? "page" : null },
+        (labels[key] || key) + " " + counts[key]));
     }
     return nav;
   }
@@ -156,6 +159,8 @@
     url.searchParams.set("limit", "20");
     url.searchParams.set("suggest", "1");
     url.searchParams.set("from", "web");
+    const category = form.querySelector("input[name=category]");
+    if (category && category.value) url.searchParams.set("category", category.value);
     if (typing) url.searchParams.set("typing", "1");
     try {
       const response = await fetch(url, { signal: controller.signal, headers: { Accept: "application/json" } });
@@ -168,7 +173,7 @@
         render(data);
         renderedQuery = q;
       }
-      if (!isAgent || q) history.replaceState(null, "", q.trim() ? searchUrl({ q }) : location.pathname);
+      if (!isAgent || q) history.replaceState(null, "", q.trim() ? searchUrl({ q, category: data.category }) : location.pathname);
     } catch (error) {
       if (error.name !== "AbortError") console.warn("instant search failed", error);
     }

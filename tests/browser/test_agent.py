@@ -193,8 +193,10 @@ def test_copied_link_for_public_article_is_the_customer_link(agent_page: Page, b
 # ---------- logout ----------
 
 
-def test_logout_ends_the_session(agent_page: Page):
-    page = agent_page
+def test_logout_ends_the_session(page: Page, login):
+    # its own login: logging out revokes the session server-side, so the shared one must not be used
+    login(page)
+    page.wait_for_url("**/agent/")
     page.get_by_role("button", name="로그아웃").click()
     expect(page).to_have_url(LOGIN)
     page.goto("/agent/")
