@@ -3,8 +3,8 @@
 Korean typos happen at the jamo level (분실 → 분싫 changes one final consonant), and
 a keyboard left in English mode turns 카드 into ``zkem``. Both are fixed by working on
 jamo, so these helpers are the single place that knows the Unicode Hangul layout.
-The same functions exist in ``site/static/hangul.js``; ``tests/vectors/hangul.json``
-keeps the two in step.
+``tests/vectors/hangul.json`` pins their behaviour as input -> expected pairs; the static
+export's JavaScript twin (not written yet) must pass the same file.
 """
 
 from __future__ import annotations
