@@ -18,6 +18,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 from indexer.build import live_path
+from indexer.hangul import is_initials_query
 from indexer.highlight import Snippet, make_snippet
 from indexer.query import QueryPlan, plan_query, query_terms, to_whoosh
 from indexer.schema import TEXT_FIELDS
@@ -121,12 +122,18 @@ class SearchEngine:
         generation = self._refresh()
         speller = generation.spellers["public" if "internal" not in audiences else "all"]
         plan = plan_query(text, speller, self.synonyms)
+        # 초성 (ㅂㅅㅅㄱ, or 카드 ㅂㅅ): search for the commonest reading in titles and questions
+        # (분실 신고), shown like a layout fix. A whole-initials query is read as one phrase.
+        decode = generation.suggester.decode_initials
         if plan.initials:
-            # ㅂㅅㅅㄱ: search for its commonest reading in titles and questions (분실 신고), like a layout fix
-            reading = generation.suggester.decode_initials(plan.text, audiences)
-            if reading:
-                plan = plan_query(reading, speller, self.synonyms)
-                plan.original, plan.initials = text, True
+            reading = decode(plan.text, audiences)
+        else:
+            words = plan.text.split(" ")
+            readings = [decode(w, audiences) if is_initials_query(w) else None for w in words]
+            reading = " ".join(r or w for r, w in zip(readings, words, strict=True)) if any(readings) else None
+        if reading:
+            plan = plan_query(reading, speller, self.synonyms)
+            plan.original, plan.initials = text, True
         return plan
 
     def search(

@@ -51,3 +51,9 @@ def test_api_offers_suggestions(client):
     data = client.get("/api/search?q=분ㅅ&suggest=1&typing=1").get_json()
     assert any(s["id"] == "lost-report" for s in data["suggestions"])
     assert client.get("/api/suggest?q=ㅂㅅㅅㄱ").get_json()["suggestions"][0]["url"].startswith("/articles/")
+
+
+def test_initials_inside_a_query_are_read_too(real_engine):
+    response = real_engine.search("카드 ㅂㅅ")
+    assert response.plan.initials and response.plan.text == "카드 분실"
+    assert response.hits[0].id == "lost-report"
