@@ -316,3 +316,33 @@ def test_pages_run_under_the_content_security_policy(page: Page):
     expect(first_title(page)).to_have_attribute("href", LOST_REPORT)
     page.goto("/articles/lost-report")
     assert not violations, violations
+
+
+def test_instant_highlights_count_code_points_not_utf16_units(page: Page):
+    """The API's spans count characters as Python does; an emoji before a match must not shift the <mark>."""
+    import json
+
+    title = "📱 모바일 카드 분실"  # 분실 is characters 9-11; in UTF-16 units it would be 10-12
+    result = {
+        "id": "lost-mobile",
+        "title": title,
+        "category": "lost-cards",
+        "category_label": "분실·도난",
+        "audience": "public",
+        "score": 1.0,
+        "snippet": "😀😀 휴대폰 분실 신고",
+        "snippet_highlights": [[7, 9]],
+        "title_highlights": [[9, 11]],
+        "short_answer": "앱에서 신고하세요.",
+        "updated": "2026-11-01",
+        "url": "/articles/lost-report",
+    }
+    body = {"query": "분실", "results": [result], "category_counts": {"lost-cards": 1}, "suggestions": []}
+    page.route(
+        re.compile(r".*/api/search\?.*"),
+        lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps(body)),
+    )
+    page.goto("/")
+    type_query(page, "분실")
+    expect(page.locator(f"{RESULTS} a.title mark")).to_have_text("분실")
+    expect(page.locator(f"{RESULTS} p.snippet mark")).to_have_text("분실")
