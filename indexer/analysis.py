@@ -17,7 +17,7 @@ from functools import lru_cache
 from whoosh.analysis import Token, Tokenizer
 
 from indexer.hangul import is_hangul
-from indexer.normalize import normalize_with_offsets
+from indexer.normalize import normalize_with_offsets, source_end
 
 # Kiwi tags that carry meaning in a FAQ: nouns, numerals, verb/adjective stems, roots,
 # foreign words, Hanja, numbers, and Kiwi's special tokens (phone numbers, URLs).
@@ -124,7 +124,7 @@ def _terms_from_tokens(tokens, offsets: list[int]) -> tuple[Term, ...]:
         if not _is_content(token.form, token.tag):
             continue
         start = offsets[min(token.start, len(offsets) - 1)]
-        end = offsets[min(token.start + token.len, len(offsets) - 1)]
+        end = source_end(offsets, token.start + token.len)
         known = token.id != unknown_word_id()
         terms.append(Term(token.form.lower(), token.tag, start, max(end, start + 1), known))
     return tuple(terms)
@@ -191,10 +191,10 @@ def ngrams(text: str) -> list[Term]:
     for match in _WORD.finditer(normalized):
         word, base = match.group(), match.start()
         if not is_hangul(word[0]) or len(word) == 1:
-            terms.append(Term(word, "NG", offsets[base], offsets[base + len(word)]))
+            terms.append(Term(word, "NG", offsets[base], source_end(offsets, base + len(word))))
             continue
         for i in range(len(word) - 1):
-            terms.append(Term(word[i : i + 2], "NG", offsets[base + i], offsets[base + i + 2]))
+            terms.append(Term(word[i : i + 2], "NG", offsets[base + i], source_end(offsets, base + i + 2)))
     return terms
 
 

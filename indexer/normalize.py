@@ -67,3 +67,15 @@ def normalize_query(text: str, max_length: int = 200, lower: bool = True) -> str
     """
     text = _SURROGATES.sub(" ", _CONTROL.sub(" ", text or ""))
     return _SPACES.sub(" ", normalize(text[: max_length * 2], lower)).strip()[:max_length]
+
+
+def source_end(offsets: list[int], end: int) -> int:
+    """Where normalized position ``end`` (exclusive) ends in the original text.
+
+    A character can normalize to several (드 + combining accent stays two): an end that
+    falls inside such a group is moved to the group's end, so a highlight covers all of it.
+    """
+    end = min(end, len(offsets) - 1)
+    while 0 < end < len(offsets) - 1 and offsets[end] == offsets[end - 1]:
+        end += 1
+    return offsets[end]

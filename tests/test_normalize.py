@@ -36,3 +36,9 @@ def test_analyze_survives_unusual_text():
     for text in ["😀😀", "ㅋㅋㅋ", "金融 카드", "\u0000\u0001", "a" * 3000, "카드🙂분실", "①②③", "\ufeff카드"]:
         for term in analyze(text):
             assert 0 <= term.start < term.end <= len(text)
+
+
+def test_highlight_offsets_cover_combining_marks():
+    text = "카드\u0301 분실"
+    first = analyze(text)[0]
+    assert text[first.start : first.end] == "카드\u0301"
