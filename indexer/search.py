@@ -63,6 +63,11 @@ class _Generation:
     index: object
     spellers: dict[str, Speller]  # "public": public articles' words only; "all": for agents
     suggester: Suggester
+    docs: dict[int, tuple[str, str, str]]  # docnum -> (id, category, audience), for counts and filters
+
+    def allowed(self, audiences: Sequence[str]) -> set[int]:
+        """Document numbers visible to ``audiences``: a plain set, so Whoosh need not run a filter query."""
+        return {n for n, (_, _, audience) in self.docs.items() if audience in audiences}
 
 
 class SearchEngine:
@@ -94,8 +99,10 @@ class SearchEngine:
                         # customers' corrections and layout fixes must not reveal internal-only words
                         "public": Speller(_vocabulary(reader, public_docs), len(public_docs)),
                     }
-                    suggester = Suggester(list(reader.all_stored_fields()))
-                self._generation = _Generation(path, ix, spellers, suggester)
+                    stored = list(reader.iter_docs())
+                    suggester = Suggester([fields for _, fields in stored])
+                    docs = {n: (f["id"], f["category"], f["audience"]) for n, f in stored}
+                self._generation = _Generation(path, ix, spellers, suggester, docs)
             return self._generation
 
     @property
@@ -155,30 +162,34 @@ class SearchEngine:
         q = to_whoosh(plan)
         if q is None and not plan.initials:
             return response
+        generation = self._refresh()
+        searcher = self._searcher
         if q is None:  # initials with no reading: match them in titles and questions
             kept = self._initials_hits(plan.text, audiences)
         else:
-            allowed = wq.Or([wq.Term("audience", a) for a in audiences])
-            ranked = self._searcher.search(q, limit=CANDIDATES, filter=allowed)
-            best = ranked[0].score if len(ranked) else 0.0
+            ranked = searcher.search(q, limit=CANDIDATES, filter=generation.allowed(audiences))
+            scored = [(ranked.docnum(i), ranked.score(i)) for i in range(ranked.scored_length())]
+            best = scored[0][1] if scored else 0.0
             # Loose matches (a shared bigram, one common word) are not answers: keep hits
             # within reach of the best one, so counts and "no results" mean something.
-            kept = [(hit.fields(), hit.score) for hit in ranked if hit.score >= best * RELATIVE_CUTOFF]
+            kept = [(n, score) for n, score in scored if score >= best * RELATIVE_CUTOFF]
+        docs = generation.docs
         if visible is not None:
-            kept = [(stored, score) for stored, score in kept if visible(stored["id"])]
-        response.category_counts = dict(Counter(stored["category"] for stored, _ in kept))
+            kept = [(n, score) for n, score in kept if visible(docs[n][0])]
+        response.category_counts = dict(Counter(docs[n][1] for n, _ in kept))
         if category:
-            kept = [(stored, score) for stored, score in kept if stored["category"] == category]
+            kept = [(n, score) for n, score in kept if docs[n][1] == category]
         response.total = len(kept)
         terms = query_terms(plan)
         grams = set(plan.ngrams)
-        for stored, score in kept[:limit]:
-            response.hits.append(_hit(stored, score, terms, grams))
+        for n, score in kept[:limit]:
+            response.hits.append(_hit(searcher.stored_fields(n), score, terms, grams))
         return response
 
-    def _initials_hits(self, text: str, audiences: Sequence[str]) -> list[tuple[dict, float]]:
+    def _initials_hits(self, text: str, audiences: Sequence[str]) -> list[tuple[int, float]]:
         suggestions = self._suggester.suggest(text, limit=CANDIDATES, audiences=audiences)
-        return [(self._searcher.document(id=s.id), 1.0 / rank) for rank, s in enumerate(suggestions, 1)]
+        searcher = self._searcher
+        return [(searcher.document_number(id=s.id), 1.0 / rank) for rank, s in enumerate(suggestions, 1)]
 
     def suggest(self, text: str, *, limit: int = 8, audiences: Sequence[str] = ("public",)) -> list[Suggestion]:
         """Titles and question variants matching a half-typed query (jamo prefix, 초성)."""
