@@ -27,6 +27,8 @@ from indexer.synonyms import Synonyms
 from indexer.typo import Speller
 
 CANDIDATES = 200
+COMMON_TERM_SHARE = 0.3  # a term in more than 30% of a field's documents is skipped
+COMMON_TERM_MIN_DOCS = 50  # ... unless the corpus is small: then every term is cheap
 RELATIVE_CUTOFF = 0.2
 
 
@@ -167,6 +169,7 @@ class SearchEngine:
         if q is None:  # initials with no reading: match them in titles and questions
             kept = self._initials_hits(plan.text, audiences)
         else:
+            q = _without_common_terms(q, searcher)
             ranked = searcher.search(q, limit=CANDIDATES, filter=generation.allowed(audiences))
             scored = [(ranked.docnum(i), ranked.score(i)) for i in range(ranked.scored_length())]
             best = scored[0][1] if scored else 0.0
@@ -207,6 +210,20 @@ class SearchEngine:
         if searcher is not None:
             searcher.close()
             self._local.searcher = self._local.generation = None
+
+
+def _without_common_terms(q: wq.Query, searcher) -> wq.Query:
+    """Drop terms found in most documents of a field (카드 in bodies): they barely move BM25
+    scores but make Whoosh score thousands of postings. Never drops everything."""
+    if not isinstance(q, wq.Or):
+        return q
+    limit = max(COMMON_TERM_MIN_DOCS, searcher.doc_count() * COMMON_TERM_SHARE)
+    kept = [
+        sub
+        for sub in q.subqueries
+        if not isinstance(sub, wq.Term) or searcher.doc_frequency(sub.fieldname, sub.text) <= limit
+    ]
+    return wq.Or(kept) if kept else q
 
 
 def _hit(stored: dict, score: float, terms: set[str], grams: set[str]) -> Hit:
