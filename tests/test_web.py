@@ -125,3 +125,9 @@ def test_workers_starting_together_share_one_secret_key(tmp_path):
         keys = list(pool.map(_secret_key, [settings] * 16))
     assert len(set(keys)) == 1 and len(keys[0]) == 64
     assert oct((tmp_path / "var" / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+def test_api_gives_category_order_for_chips(client):
+    data = client.get("/api/search?q=카드").get_json()
+    assert data["category_order"] == ["customer-center", "payments", "lost-cards", "points"]
+    assert data["category_labels"]["lost-cards"] == "분실·도난"

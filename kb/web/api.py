@@ -67,6 +67,7 @@ def search_json(audiences, surface: str, article_endpoint: str):
         "total": response.total,
         "category_counts": response.category_counts,
         "category_labels": {key: c.label for key, c in kb.corpus.categories.items()},
+        "category_order": list(kb.corpus.categories),  # JSON objects come back with sorted keys
         "results": [hit_json(h, kb.corpus.categories, article_endpoint) for h in response.hits],
     }
     if not response.hits and "public" in audiences:

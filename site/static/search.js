@@ -82,7 +82,7 @@
     const nav = el("nav", { class: "chips", "aria-label": "분야별 결과" },
       el("a", { href: searchUrl({ q: data.query }), "aria-current": data.category ? null : "page" }, "전체 " + total));
     const labels = data.category_labels || {};
-    const ordered = Object.keys(labels).filter((key) => counts[key]); // the site's category order
+    const ordered = (data.category_order || []).filter((key) => counts[key]); // the site's category order
     for (const key of ordered.length ? ordered : keys) {
       nav.append(el("a", { href: searchUrl({ q: data.query, category: key }), "aria-current": data.category === key ? "page" : null },
         (labels[key] || key) + " " + counts[key]));
