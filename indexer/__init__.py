@@ -4,7 +4,7 @@ The only package that imports Whoosh. ``kb`` talks to it through these names.
 """
 
 from indexer.analysis import Term, analyze, ngrams
-from indexer.build import BuildInfo, IndexNotFound, build_index, content_hash, read_meta
+from indexer.build import BuildInfo, IndexNotFound, build_index, content_hash, live_path, read_meta
 from indexer.highlight import Snippet
 from indexer.normalize import normalize, normalize_query
 from indexer.query import QueryPlan
@@ -29,5 +29,6 @@ __all__ = [
     "normalize",
     "normalize_query",
     "content_hash",
+    "live_path",
     "read_meta",
 ]

@@ -38,10 +38,6 @@ class QueryPlan:
     synonyms: list[tuple[str, list[str]]] = field(default_factory=list)
     ngrams: list[str] = field(default_factory=list)
 
-    @property
-    def empty(self) -> bool:
-        return not self.terms and not self.ngrams and not self.initials
-
 
 def fix_layout(text: str, speller: Speller) -> str | None:
     """Convert Latin words typed in English mode when the Hangul reading is a corpus word.

@@ -66,10 +66,17 @@ class _Generation:
     spellers: dict[str, Speller]  # "public": public articles' words only; "all": for agents
     suggester: Suggester
     docs: dict[int, tuple[str, str, str]]  # docnum -> (id, category, audience), for counts and filters
+    _allowed: dict[tuple[str, ...], set[int]] = field(default_factory=dict)
 
     def allowed(self, audiences: Sequence[str]) -> set[int]:
         """Document numbers visible to ``audiences``: a plain set, so Whoosh need not run a filter query."""
-        return {n for n, (_, _, audience) in self.docs.items() if audience in audiences}
+        key = tuple(sorted(audiences))
+        if key not in self._allowed:
+            self._allowed[key] = {n for n, (_, _, audience) in self.docs.items() if audience in key}
+        return self._allowed[key]
+
+    def speller(self, audiences: Sequence[str]) -> Speller:
+        return self.spellers["public" if "internal" not in audiences else "all"]
 
 
 class SearchEngine:
@@ -95,21 +102,20 @@ class SearchEngine:
                 ix = whoosh_index.open_dir(str(path))
                 with ix.searcher() as searcher:
                     reader = searcher.reader()
-                    public_docs = {n for n, f in reader.iter_docs() if f.get("audience") == "public"}
+                    stored = list(reader.iter_docs())
+                    public_docs = {n for n, f in stored if f["audience"] == "public"}
                     spellers = {
                         "all": Speller(_vocabulary(reader), searcher.doc_count()),
                         # customers' corrections and layout fixes must not reveal internal-only words
                         "public": Speller(_vocabulary(reader, public_docs), len(public_docs)),
                     }
-                    stored = list(reader.iter_docs())
                     suggester = Suggester([fields for _, fields in stored])
                     docs = {n: (f["id"], f["category"], f["audience"]) for n, f in stored}
                 self._generation = _Generation(path, ix, spellers, suggester, docs)
             return self._generation
 
-    @property
-    def _searcher(self):
-        generation = self._refresh()
+    def _searcher(self, generation: _Generation):
+        """This thread's searcher on ``generation`` (Whoosh readers must not be shared between threads)."""
         local = self._local
         if getattr(local, "generation", None) is not generation:
             old = getattr(local, "searcher", None)
@@ -119,17 +125,11 @@ class SearchEngine:
             local.generation = generation
         return local.searcher
 
-    @property
-    def _suggester(self) -> Suggester:
-        return self._refresh().suggester
-
-    @property
-    def document_count(self) -> int:
-        return self._searcher.doc_count()
-
     def plan(self, text: str, audiences: Sequence[str] = ("public",)) -> QueryPlan:
-        generation = self._refresh()
-        speller = generation.spellers["public" if "internal" not in audiences else "all"]
+        return self._plan(text, audiences, self._refresh())
+
+    def _plan(self, text: str, audiences: Sequence[str], generation: _Generation) -> QueryPlan:
+        speller = generation.speller(audiences)
         plan = plan_query(text, speller, self.synonyms)
         # 초성 (ㅂㅅㅅㄱ, or 카드 ㅂㅅ): search for the commonest reading in titles and questions
         # (분실 신고), shown like a layout fix. A whole-initials query is read as one phrase.
@@ -159,15 +159,16 @@ class SearchEngine:
         ``visible(id)`` is a second gate the application applies from its own copy of the
         articles, so an index older than the articles can never show what is now internal.
         """
-        plan = self.plan(text, audiences)
+        generation = self._refresh()  # once: plan, search and hits all use the same build
+        plan = self._plan(text, audiences, generation)
         response = SearchResponse(plan=plan)
         q = to_whoosh(plan)
         if q is None and not plan.initials:
             return response
-        generation = self._refresh()
-        searcher = self._searcher
+        searcher = self._searcher(generation)
         if q is None:  # initials with no reading: match them in titles and questions
-            kept = self._initials_hits(plan.text, audiences)
+            suggestions = generation.suggester.suggest(plan.text, limit=CANDIDATES, audiences=audiences)
+            kept = [(searcher.document_number(id=s.id), 1.0 / rank) for rank, s in enumerate(suggestions, 1)]
         else:
             q = _without_common_terms(q, searcher)
             ranked = searcher.search(q, limit=CANDIDATES, filter=generation.allowed(audiences))
@@ -189,20 +190,9 @@ class SearchEngine:
             response.hits.append(_hit(searcher.stored_fields(n), score, terms, grams))
         return response
 
-    def _initials_hits(self, text: str, audiences: Sequence[str]) -> list[tuple[int, float]]:
-        suggestions = self._suggester.suggest(text, limit=CANDIDATES, audiences=audiences)
-        searcher = self._searcher
-        return [(searcher.document_number(id=s.id), 1.0 / rank) for rank, s in enumerate(suggestions, 1)]
-
     def suggest(self, text: str, *, limit: int = 8, audiences: Sequence[str] = ("public",)) -> list[Suggestion]:
         """Titles and question variants matching a half-typed query (jamo prefix, 초성)."""
-        self._refresh()
-        return self._suggester.suggest(text, limit=limit, audiences=audiences)
-
-    def get(self, article_id: str) -> dict | None:
-        """Stored fields of one article, for pages that need no search."""
-        self._refresh()
-        return self._searcher.document(id=article_id)
+        return self._refresh().suggester.suggest(text, limit=limit, audiences=audiences)
 
     def close(self) -> None:
         """Close this thread's searcher (others close theirs when they next see a new build)."""

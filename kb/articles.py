@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -61,15 +62,16 @@ class Article:
     def is_public(self) -> bool:
         return self.audience == "public"
 
-    @property
+    # Rendered once per loaded article: pages, the index and the staleness check all reuse it.
+    @cached_property
     def html(self) -> str:
         return to_html(self.body)
 
-    @property
+    @cached_property
     def text(self) -> str:
         return to_text(self.html)
 
-    @property
+    @cached_property
     def short_answer(self) -> str:
         return short_answer(self.body)
 
@@ -208,8 +210,6 @@ def parse_article(path: Path, display: str) -> tuple[Article | None, list[Proble
         problems.append(
             problem(line, f"the answer contains an invalid character (lone surrogate U+{ord(bad.group()):04X})")
         )
-    elif not to_text(to_html(body)).strip():
-        problems.append(problem(body_line, "the answer is empty after removing unsafe HTML"))
     if problems:
         return None, problems
     article = Article(
@@ -225,4 +225,6 @@ def parse_article(path: Path, display: str) -> tuple[Article | None, list[Proble
         related=values["related"],
         lines=lines,
     )
+    if not article.text.strip():
+        return None, [problem(body_line, "the answer is empty after removing unsafe HTML")]
     return article, []

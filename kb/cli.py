@@ -96,15 +96,14 @@ def index(articles_dir, index_dir, force):
     from kb.indexing import build
 
     settings = _settings(articles_dir, index_dir)
-    _load(settings)
-    show = sys.stderr.isatty()
-    with click.progressbar(length=1, label="인덱싱", file=sys.stderr if show else open("/dev/null", "w")) as bar:
+    corpus = _load(settings)
+    with click.progressbar(length=1, label="인덱싱", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
 
         def progress(done, total):
             bar.length = total
             bar.update(1)
 
-        info = build(settings.articles_dir, settings.index_dir, force=force, progress=progress)
+        info = build(corpus, settings.index_dir, force=force, progress=progress)
     if info.skipped:
         click.echo(f"index is up to date ({info.documents} articles, built {info.built_at})")
     else:
@@ -223,9 +222,9 @@ def serve(articles_dir, index_dir, host, port, build):
     from kb.web import create_app
 
     settings = _settings(articles_dir, index_dir)
-    _load(settings)
+    corpus = _load(settings)
     if build:
-        info = build_index(settings.articles_dir, settings.index_dir)
+        info = build_index(corpus, settings.index_dir)
         click.echo(
             ("index up to date" if info.skipped else f"indexed {info.documents} articles") + f" in {settings.index_dir}"
         )

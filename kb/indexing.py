@@ -23,9 +23,12 @@ def to_index_doc(article: Article) -> IndexDoc:
     )
 
 
-def build(articles_dir: Path, index_dir: Path, *, force: bool = False, progress=None) -> BuildInfo:
-    """Check every article, then build; a corpus with problems raises before the index is touched."""
-    corpus = load_corpus(articles_dir)
+def build(articles: Path | Corpus, index_dir: Path, *, force: bool = False, progress=None) -> BuildInfo:
+    """Check every article, then build; a corpus with problems raises before the index is touched.
+
+    Pass an already loaded ``Corpus`` to avoid reading the articles twice.
+    """
+    corpus = articles if isinstance(articles, Corpus) else load_corpus(articles)
     return build_index([to_index_doc(a) for a in corpus.articles], index_dir, force=force, progress=progress)
 
 

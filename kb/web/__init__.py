@@ -11,6 +11,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kb.analytics import Analytics
 from kb.config import Settings
+from kb.sessions import RevokedSessions
+from kb.throttle import LoginThrottle
 from kb.web.knowledge import KnowledgeBase
 
 SITE_DIR = Path(__file__).resolve().parents[2] / "site"
@@ -83,6 +85,9 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["kb"] = KnowledgeBase(settings)
     app.extensions["kb.analytics"] = Analytics(settings.analytics_db, settings.retention_days)
+    # security state shares the analytics file; tables are created once here, not per request
+    app.extensions["kb.login_throttle"] = LoginThrottle(settings.analytics_db)
+    app.extensions["kb.revoked_sessions"] = RevokedSessions(settings.analytics_db)
 
     from kb.web import agent, api, csrf, public
 

@@ -6,7 +6,7 @@ import functools
 import secrets
 import time
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 
 from kb.sessions import RevokedSessions
 from kb.throttle import LoginThrottle
@@ -33,14 +33,24 @@ def _users() -> dict[str, str]:
         return {}
 
 
+def _revoked() -> RevokedSessions:
+    return current_app.extensions["kb.revoked_sessions"]
+
+
+def _throttle() -> LoginThrottle:
+    return current_app.extensions["kb.login_throttle"]
+
+
 def current_user() -> str | None:
-    """The logged-in agent, if the session is fresh, not logged out, and the account still exists."""
-    user, since, sid = session.get("user"), session.get("since", 0), session.get("sid")
-    if not user or not sid or time.time() - since >= SESSION_HOURS * 3600:
-        return None
-    if user not in _users() or RevokedSessions(_settings().analytics_db).is_revoked(sid):
-        return None
-    return user
+    """The logged-in agent, if the session is fresh, not logged out, and the account still exists.
+
+    Checked once per request (the result is kept on ``g``): it reads the accounts file and SQLite.
+    """
+    if "agent_user" not in g:
+        user, since, sid = session.get("user"), session.get("since", 0), session.get("sid")
+        fresh = bool(user and sid and time.time() - since < SESSION_HOURS * 3600)
+        g.agent_user = user if fresh and user in _users() and not _revoked().is_revoked(sid) else None
+    return g.agent_user
 
 
 def login_required(view):
@@ -67,7 +77,7 @@ def login():
     error, status = None, 200
     if request.method == "POST":
         name = request.form.get("username", "").strip().lower()[:64]
-        throttle = LoginThrottle(_settings().analytics_db)
+        throttle = _throttle()
         client = request.remote_addr or "unknown"
         wait = throttle.attempt(name, client)
         if wait:
@@ -90,7 +100,7 @@ def login():
 def logout():
     sid, since = session.get("sid"), session.get("since", 0)
     if sid:
-        RevokedSessions(_settings().analytics_db).revoke(sid, until=since + SESSION_HOURS * 3600)
+        _revoked().revoke(sid, until=since + SESSION_HOURS * 3600)
     session.clear()
     return redirect(url_for("agent.login"), code=303)
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from flask import abort, current_app
 
-from indexer import SearchEngine, SearchResponse, content_hash, read_meta
+from indexer import SearchEngine, SearchResponse, content_hash, live_path, read_meta
 from kb.analytics import Analytics
 from kb.articles import CorpusError
 from kb.config import Settings
@@ -40,6 +40,7 @@ class KnowledgeBase:
         self.settings = settings
         self.corpus: Corpus = load_corpus(settings.articles_dir)
         self.engine: SearchEngine = open_engine(self.corpus, settings.index_dir)
+        self._build = live_path(settings.index_dir)
         self._hash = read_meta(settings.index_dir).get("content_hash")
         self._lock = threading.Lock()
         self.index_matches_articles = self._check_index()
@@ -57,13 +58,14 @@ class KnowledgeBase:
 
     def refresh(self) -> None:
         """After a new build is switched in, reload the articles it was built from."""
-        digest = read_meta(self.settings.index_dir).get("content_hash")
-        if digest == self._hash:
+        build = live_path(self.settings.index_dir)  # a readlink per request; meta.json only on a switch
+        if build == self._build:
             return
         with self._lock:
-            if digest == self._hash:
+            if build == self._build:
                 return
-            self._hash = digest  # tried once per build, not on every request
+            self._build = build  # tried once per build, not on every request
+            self._hash = read_meta(self.settings.index_dir).get("content_hash")
             try:
                 corpus = load_corpus(self.settings.articles_dir)
             except CorpusError:
