@@ -1,6 +1,6 @@
 """Search quality of a Lucene + Nori baseline, a stand-in for "Elasticsearch with the nori analyzer".
 
-    python bench/nori.py                         # public articles, bench/queries/dev.tsv + holdout.tsv
+    python bench/nori.py                         # public articles, bench/queries/dev.tsv, holdout.tsv, natural.tsv
     python bench/nori.py --queries my.tsv        # any labelled set
 
 Indexes the public articles with Lucene 8.7's KoreanAnalyzer (decompound mode DISCARD, default stop tags) and
@@ -103,7 +103,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=Path, default=REPO / "articles")
     parser.add_argument(
-        "--queries", type=Path, nargs="*", default=[REPO / "bench/queries/dev.tsv", REPO / "bench/queries/holdout.tsv"]
+        "--queries",
+        type=Path,
+        nargs="*",
+        default=[REPO / "bench/queries" / n for n in ("dev.tsv", "holdout.tsv", "natural.tsv")],
     )
     parser.add_argument("--jars", type=Path, default=Path("/usr/share/java"), help="folder with the Lucene 8 jars")
     args = parser.parse_args()

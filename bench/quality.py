@@ -1,6 +1,6 @@
 """Search quality side by side: Whoosh StandardAnalyzer, character bigrams, and ours.
 
-    python bench/quality.py                      # sample articles, bench/queries/dev.tsv + holdout.tsv
+    python bench/quality.py                      # sample articles, bench/queries/dev.tsv, holdout.tsv, natural.tsv
     python bench/quality.py --queries my.tsv     # any labelled set
 
 Prints MRR@10 / Recall@1 / Recall@5 per label for each engine. Where ../shared/eval-data
@@ -19,8 +19,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from baselines import KINDS, BaselineEngine  # noqa: E402
+
 from indexer import IndexDoc, SearchEngine, Synonyms, build_index  # noqa: E402
-from indexer.baselines import KINDS, BaselineEngine  # noqa: E402
 from kb.corpus import load_corpus  # noqa: E402
 from kb.evaluate import LabelledQuery, evaluate, format_table, read_queries  # noqa: E402
 from kb.indexing import to_index_doc  # noqa: E402
@@ -75,7 +76,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=Path, default=REPO / "articles")
     parser.add_argument(
-        "--queries", type=Path, nargs="*", default=[REPO / "bench/queries/dev.tsv", REPO / "bench/queries/holdout.tsv"]
+        "--queries",
+        type=Path,
+        nargs="*",
+        default=[REPO / "bench/queries" / n for n in ("dev.tsv", "holdout.tsv", "natural.tsv")],
     )
     args = parser.parse_args()
     corpus = load_corpus(args.articles)

@@ -1,4 +1,4 @@
-"""Reference engines for benchmarks: what a team would get from Whoosh out of the box.
+"""Reference engines for bench/quality.py: what a team would get from Whoosh out of the box.
 
 ``standard``: Whoosh's StandardAnalyzer (whitespace/regex words, lower case, stop words).
 ``bigram``: plain character bigrams (the usual CJK fallback). Same fields and boosts as
