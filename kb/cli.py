@@ -1,4 +1,4 @@
-"""The ``kb`` command: check, index, search, serve, eval, analyze.
+"""The ``kb`` command: check, index, search, serve, export, eval, analyze.
 
 A thin layer over the library: domain errors become clean messages and exit codes
 (1 for problems found, 2 for bad usage); results go to stdout, errors to stderr.
@@ -187,6 +187,21 @@ def analyze(text):
     for term in analyze_text(text):
         click.echo(f"{term.text}\t{term.tag}\t{term.start}-{term.end}\t{text[term.start : term.end]}")
     click.echo("ngrams: " + " ".join(t.text for t in ngrams(text)))
+
+
+@main.command()
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@articles_option
+@index_option
+@click.option("--base-url", default=None, help="Public URL of the site (for sitemap.xml and canonical links).")
+def export(out, articles_dir, index_dir, base_url):
+    """Export the public knowledge base as static files (searchable in the browser) to OUT."""
+    from kb.export_cli import run_export
+
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise click.BadParameter("must start with http:// or https://", param_hint="--base-url")
+    settings = _settings(articles_dir, index_dir)
+    run_export(_load(settings), settings, out, base_url, search=False)  # browser search: next step
 
 
 @main.group()

@@ -1,0 +1,149 @@
+"""``kb export``: every public page as files with relative links, nothing internal, reproducible and incremental."""
+
+from __future__ import annotations
+
+import os
+import re
+import textwrap
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from kb.cli import main
+from tests.conftest import ARTICLES, write_corpus
+
+INTERNAL_ID = "agent-script"
+INTERNAL_TITLE = "상담 시작 스크립트 (상담원용)"
+INTERNAL_SENTENCES = ["비밀 내부 안내", "소속과 이름을 밝히고"]
+LINK = re.compile(r'(?:href|src|action|data-static-index)="([^"]*)"')
+
+
+def export(runner, corpus: Path, out: Path, *extra: str):
+    return runner.invoke(
+        main, ["export", str(out), "--articles", str(corpus), "--index", str(out.parent / "index"), *extra]
+    )
+
+
+@pytest.fixture
+def exported(runner, corpus, tmp_path) -> Path:
+    out = tmp_path / "site"
+    result = export(runner, corpus, out, "--base-url", "https://help.example.com/faq/")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_every_public_page_is_exported(exported):
+    names = set(files(exported))
+    for page in ("index.html", "search.html", "404.html", "robots.txt", "sitemap.xml", "static/style.css"):
+        assert page in names
+    for article in ("lost-report", "lost-reissue", "pay-declined", "cc-phone-hours", "pts-cash-out"):
+        assert f"articles/{article}.html" in names
+    for category in ("customer-center", "payments", "lost-cards", "points"):
+        assert f"categories/{category}.html" in names
+    page = (exported / "articles/lost-report.html").read_text(encoding="utf-8")
+    assert "<h1>카드를 분실했을 때 어떻게 신고하나요?</h1>" in page
+    assert '<link rel="stylesheet" href="../static/style.css">' in page
+    assert '<link rel="canonical" href="https://help.example.com/faq/articles/lost-report.html">' in page
+
+
+def test_links_are_relative_and_resolve_to_exported_files(exported):
+    for name, data in files(exported).items():
+        if not name.endswith(".html"):
+            continue
+        for link in LINK.findall(data.decode("utf-8")):
+            if link.startswith(("tel:", "mailto:", "#", "https://help.example.com/faq/")):
+                continue
+            assert not link.startswith(("/", "http:", "https:")), f"{name}: absolute link {link}"
+            path = unquote(urlsplit(link).path)
+            target = (exported / name).parent / path
+            assert target.exists(), f"{name}: {link} points at nothing"
+
+
+def test_no_server_only_parts(exported):
+    for name, data in files(exported).items():
+        text = data.decode("utf-8", errors="replace")
+        assert "/api/" not in text, name
+        assert 'method="post"' not in text, name
+        assert "csrf_token" not in text and "/agent" not in text, name
+
+
+def test_no_internal_article_anywhere(exported):
+    for name, data in files(exported).items():
+        text = data.decode("utf-8", errors="replace")
+        assert INTERNAL_ID not in text, name
+        assert INTERNAL_TITLE not in text, name
+        for sentence in INTERNAL_SENTENCES:
+            assert sentence not in text, name
+    assert not any("sqlite" in n or "users" in n for n in files(exported))
+
+
+def test_search_page_without_javascript_lists_categories(exported):
+    page = (exported / "search.html").read_text(encoding="utf-8")
+    noscript = page[page.index("<noscript>") : page.index("</noscript>")]
+    assert "자바스크립트가 필요합니다" in noscript
+    assert 'href="categories/lost-cards.html"' in noscript
+
+
+def test_sitemap_and_robots(exported):
+    sitemap = (exported / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://help.example.com/faq/</loc>" in sitemap
+    assert "<loc>https://help.example.com/faq/articles/lost-report.html</loc><lastmod>2026-11-24</lastmod>" in sitemap
+    assert INTERNAL_ID not in sitemap
+    assert "Sitemap: https://help.example.com/faq/sitemap.xml" in (exported / "robots.txt").read_text()
+
+
+def test_re_export_is_byte_identical_and_keeps_mtimes(runner, corpus, exported):
+    before = files(exported)
+    mtimes = {p: os.stat(exported / p).st_mtime_ns for p in before}
+    result = export(runner, corpus, exported, "--base-url", "https://help.example.com/faq/")
+    assert result.exit_code == 0, result.output
+    assert "0 written" in result.output
+    assert files(exported) == before
+    assert {p: os.stat(exported / p).st_mtime_ns for p in before} == mtimes
+
+
+def test_only_changed_files_are_rewritten(runner, corpus, exported):
+    before = files(exported)
+    mtimes = {p: os.stat(exported / p).st_mtime_ns for p in before}
+    path = corpus / "points/pts-cash-out.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("1포인트를 1원으로", "1포인트를 1원으로 바로"), "utf-8")
+    result = export(runner, corpus, exported, "--base-url", "https://help.example.com/faq/")
+    assert result.exit_code == 0, result.output
+    after = files(exported)
+    changed = {p for p in after if after[p] != before.get(p)}
+    assert "articles/pts-cash-out.html" in changed
+    assert "articles/lost-report.html" not in changed
+    for p in set(after) - changed:
+        assert os.stat(exported / p).st_mtime_ns == mtimes[p], p
+
+
+def test_invalid_article_fails_with_path_and_line_and_keeps_previous_export(runner, corpus, exported):
+    before = files(exported)
+    bad = corpus / "payments/broken.md"
+    bad.write_text(textwrap.dedent("""\
+        ---
+        id: broken
+        title: 고장
+        category: no-such-category
+        ---
+        본문
+        """), encoding="utf-8")
+    result = export(runner, corpus, exported)
+    assert result.exit_code != 0
+    assert f"{bad}:4: unknown category 'no-such-category'" in result.output
+    assert files(exported) == before
+    assert not (exported.parent / "site.new").exists()
+
+
+def test_export_into_a_new_folder_without_base_url(runner, tmp_path):
+    corpus = write_corpus(tmp_path / "articles", {k: v for k, v in ARTICLES.items() if "agent" not in k})
+    out = tmp_path / "deep" / "out"
+    result = export(runner, corpus, out)
+    assert result.exit_code == 0, result.output
+    assert not (out / "sitemap.xml").exists()
+    assert 'rel="canonical"' not in (out / "articles/lost-report.html").read_text(encoding="utf-8")
