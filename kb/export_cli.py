@@ -24,7 +24,9 @@ def run_export(corpus, settings, out: Path, base_url: str | None, search: bool =
             bar.length = total
             bar.update(1)
 
-        report = export_site(corpus, out, base_url=base_url, index_dir=settings.index_dir if search else None, progress=progress)
+        report = export_site(
+            corpus, out, base_url=base_url, index_dir=settings.index_dir if search else None, progress=progress
+        )
     stats = report.stats
     click.echo(
         f"exported {report.articles} articles, {report.categories} categories, {report.pages} pages, "

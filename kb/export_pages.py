@@ -120,7 +120,11 @@ def render_pages(corpus: Corpus, base_url: str | None = None, search: bool = Tru
     yield render(NOT_FOUND, "error.html", title="페이지를 찾을 수 없습니다", message=None)
     for key, category in categories.items():
         yield render(
-            category_path(key), "category.html", category=category, articles=corpus.in_category(key), categories=categories
+            category_path(key),
+            "category.html",
+            category=category,
+            articles=corpus.in_category(key),
+            categories=categories,
         )
     for article in sorted(corpus.public, key=lambda a: a.id):
         related = [r for r in (corpus.get(i) for i in article.related) if r is not None and r.is_public]

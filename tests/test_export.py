@@ -125,14 +125,17 @@ def test_only_changed_files_are_rewritten(runner, corpus, exported):
 def test_invalid_article_fails_with_path_and_line_and_keeps_previous_export(runner, corpus, exported):
     before = files(exported)
     bad = corpus / "payments/broken.md"
-    bad.write_text(textwrap.dedent("""\
+    bad.write_text(
+        textwrap.dedent("""\
         ---
         id: broken
         title: 고장
         category: no-such-category
         ---
         본문
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     result = export(runner, corpus, exported)
     assert result.exit_code != 0
     assert f"{bad}:4: unknown category 'no-such-category'" in result.output
