@@ -57,6 +57,8 @@ class Article:
     updated: dt.date | None = None
     related: list[str] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)
+    # line of each item of a list key (questions, tags, related), for findings that point at one question
+    item_lines: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def is_public(self) -> bool:
@@ -161,6 +163,7 @@ def parse_article(path: Path, display: str) -> tuple[Article | None, list[Proble
     problems: list[Problem] = []
     values: dict = {}
     lines: dict[str, int] = {}
+    item_lines: dict[str, list[int]] = {}
     for key_node, value_node in node.value:
         key, line = str(key_node.value), key_node.start_mark.line + 2
         if bad := find_surrogate(key):
@@ -174,6 +177,10 @@ def parse_article(path: Path, display: str) -> tuple[Article | None, list[Proble
         if bad := find_surrogate(value):
             problems.append(problem(line, f"'{key}' contains an invalid character (lone surrogate U+{ord(bad):04X})"))
         values[key], lines[key] = _printable_value(value), line
+        if isinstance(value_node, yaml.SequenceNode):
+            item_lines[key] = [item.start_mark.line + 2 for item in value_node.value]
+        elif isinstance(value_node, yaml.ScalarNode):
+            item_lines[key] = [line]
     for key in REQUIRED_KEYS:
         if not values.get(key) or not isinstance(values[key], str) or not values[key].strip():
             problems.append(problem(lines.get(key, 2), f"missing required key '{key}'"))
@@ -192,7 +199,16 @@ def parse_article(path: Path, display: str) -> tuple[Article | None, list[Proble
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             problems.append(problem(lines[key], f"'{key}' must be a list of strings"))
             value = []
-        values[key] = [v.strip() for v in value if v.strip()]
+        raw_value = values.get(key)
+        raw_items = raw_value if isinstance(raw_value, list) else [raw_value]
+        item_line = item_lines.get(key, [])
+        kept = [
+            (v.strip(), item_line[i] if i < len(item_line) else lines.get(key, 2))
+            for i, v in enumerate(raw_items)
+            if isinstance(v, str) and v.strip()
+        ]
+        values[key] = [v for v, _ in kept] if value else []
+        item_lines[key] = [n for _, n in kept] if value else []
     audience = values.get("audience", "public")
     if audience not in AUDIENCES:
         shown = f"'{audience}'" if isinstance(audience, str) else "empty" if audience is None else "a list or mapping"
@@ -223,7 +239,8 @@ def parse_article(path: Path, display: str) -> tuple[Article | None, list[Proble
         audience=audience,
         updated=updated,
         related=values["related"],
-        lines=lines,
+        lines={**lines, "body": body_line + body[: len(body) - len(body.lstrip())].count("\n")},
+        item_lines=item_lines,
     )
     if not article.text.strip():
         return None, [problem(body_line, "the answer is empty after removing unsafe HTML")]

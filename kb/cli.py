@@ -67,23 +67,45 @@ def main():
 
 @main.command()
 @articles_option
-def check(articles_dir):
-    """Validate every article; print problems as path:line: message."""
-    settings = _settings(articles_dir)
-    corpus = _load(settings)
-    from indexer import Synonyms
+@index_option
+@click.option(
+    "--stale-days",
+    type=click.IntRange(1),
+    default=None,
+    help="Warn about articles not updated for this many days (default 365 or $KB_STALE_DAYS).",
+)
+@click.option("--search/--no-search", default=True, show_default=True, help="Also run the checks that search.")
+def check(articles_dir, index_dir, stale_days, search):
+    """Validate every article and find editorial problems; print them as path:line: message."""
+    from kb.commands import check as command
 
-    for phrase, reason in Synonyms(corpus.synonyms).skipped:
-        line = corpus.synonym_lines.get(phrase, 1)
-        click.echo(
-            f"{corpus.root / 'synonyms.yml'}:{line}: warning: '{phrase}' {reason}; "
-            "it is ignored (write the words it should match)",
-            err=True,
-        )
-    internal = sum(not a.is_public for a in corpus.articles)
-    click.echo(
-        f"{len(corpus.articles)} articles OK ({internal} internal), {len(corpus.categories)} categories, "
-        f"{len(corpus.synonyms)} synonym groups"
+    settings = _settings(articles_dir, index_dir)
+    command.run(settings, stale_days=stale_days or command.stale_days_default(), search=search)
+
+
+@main.command()
+@articles_option
+@index_option
+@click.option("--category", default=None, help="Category key from categories.yml (asked if missing).")
+@click.option("--title", default=None, help="The question as customers ask it (asked if missing).")
+@click.option("--question", "questions", multiple=True, help="Another way to ask it (repeatable).")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
+@click.option("--audience", type=click.Choice(["public", "internal"]), default="public", show_default=True)
+@click.option("--id", "article_id", default=None, help="Use this id instead of picking one.")
+@click.option("--dry-run", is_flag=True, help="Print the new article instead of writing it.")
+def new(articles_dir, index_dir, category, title, questions, tags, audience, article_id, dry_run):
+    """Write a new article from the template (asks in Korean), check it and print its path."""
+    from kb.commands import new as command
+
+    command.run(
+        _settings(articles_dir, index_dir),
+        category=category,
+        title=title,
+        questions=questions,
+        tags=tags,
+        audience=audience,
+        article_id=article_id,
+        dry_run=dry_run,
     )
 
 

@@ -1,0 +1,90 @@
+"""Editorial checks beyond validity: what makes a knowledge base hard to search or stale.
+
+``kb.corpus.load_corpus`` rejects files that cannot be served (errors). These checks run on a
+corpus that loads and find what an editor should fix before customers notice: copies under a
+new id, links to missing or internal articles, short answers that do not answer, question
+variants the engine sends elsewhere, articles nobody has looked at for a long time.
+Each finding is ``path:line: message`` (``warning:`` before the message of a warning) with a
+suggested fix; errors fail ``kb check``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from kb.articles import CorpusError
+from kb.corpus import Corpus, load_corpus
+
+ERROR = "error"
+WARNING = "warning"
+STALE_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    message: str
+    severity: str = ERROR
+    fix: str | None = None
+
+    def __str__(self) -> str:
+        # as before these checks existed: errors are plain "path:line: message", warnings say so
+        label = "" if self.is_error else f"{self.severity}: "
+        text = f"{self.path}:{self.line}: {label}{self.message}"
+        return f"{text} → {self.fix}" if self.fix else text
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+
+def run_checks(
+    corpus: Corpus,
+    *,
+    engine=None,
+    today: dt.date | None = None,
+    stale_days: int = STALE_DAYS,
+) -> list[Finding]:
+    """Every editorial finding on a loaded corpus, sorted by file and line.
+
+    ``engine`` (a search engine over exactly this corpus) enables the checks that need ranking:
+    near-duplicates judged on the analyzer's terms and question variants that miss their article.
+    """
+    from kb.checks.content import check_body_links, check_placeholders, check_short_answers, check_stale
+    from kb.checks.duplicates import check_duplicates
+
+    findings = [
+        *check_body_links(corpus),
+        *check_short_answers(corpus),
+        *check_placeholders(corpus),
+        *check_stale(corpus, today or dt.date.today(), stale_days),
+        *check_duplicates(corpus),
+    ]
+    if engine is not None:
+        from kb.checks.retrieval import check_retrieval
+
+        findings += check_retrieval(corpus, engine)
+    return sorted(findings, key=lambda f: (f.path, f.line, f.message))
+
+
+def problems_as_findings(error: CorpusError) -> list[Finding]:
+    """What stops a corpus from loading, in the same shape as the editorial findings."""
+    return [Finding(p.path, p.line, p.message, ERROR) for p in error.problems]
+
+
+def check_folder(
+    articles_dir, *, index_dir=None, search: bool = True, **options
+) -> tuple[Corpus | None, list[Finding]]:
+    """Load and check an articles folder: (corpus or None if it does not load, findings)."""
+    try:
+        corpus = load_corpus(articles_dir)
+    except CorpusError as error:
+        return None, problems_as_findings(error)
+    if not search:
+        return corpus, run_checks(corpus, **options)
+    from kb.checks.engine import engine_for
+
+    with engine_for(corpus, index_dir) as engine:
+        return corpus, run_checks(corpus, engine=engine, **options)

@@ -1,0 +1,122 @@
+"""Near-duplicates judged on the analyzer's terms, not the exact text.
+
+Two articles that say the same thing split the votes, the clicks and the ranking between
+them; a question asked the same way in two articles makes one of them unreachable for it.
+"카드를 잃어버렸어요" and "카드 잃어버렸어요" are the same question to the engine, so they are
+compared as the engine sees them: sets of content morphemes (``indexer.analyze``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from indexer import analyze, ngrams
+from indexer.analysis import analyze_many
+from kb.articles import Article
+from kb.checks import ERROR, WARNING, Finding
+from kb.corpus import Corpus
+
+COPY_SIMILARITY = 0.9  # Jaccard of body terms: a copy with a few words changed
+NEAR_SIMILARITY = 0.7  # the same answer reworded: worth a look
+MIN_TERMS = 8  # bodies shorter than this are compared only through their questions
+QUESTION_SIMILARITY = 0.85  # of terms or syllable bigrams: the same question reworded
+COMMON_SHARE = 0.2  # terms in more than 20% of articles do not make two articles candidates
+
+
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(t.text for t in analyze(text))
+
+
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def _candidate_pairs(sets: list[frozenset[str]]) -> Iterable[tuple[int, int]]:
+    """Pairs sharing enough uncommon terms to possibly be similar: avoids comparing every pair."""
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, terms in enumerate(sets):
+        for term in terms:
+            postings[term].append(i)
+    common = max(2, int(len(sets) * COMMON_SHARE))
+    for i, terms in enumerate(sets):
+        shared: Counter[int] = Counter()
+        for term in terms:
+            ids = postings[term]
+            if len(ids) <= common:
+                shared.update(j for j in ids if j > i)
+        for j, count in shared.items():
+            if count >= 2:
+                yield i, j
+
+
+def _question_lines(article: Article) -> list[tuple[str, int]]:
+    """The title and every question variant, each with its line."""
+    lines = article.item_lines.get("questions", [])
+    fallback = article.lines.get("questions", article.lines.get("title", 2))
+    questions = [(q, lines[i] if i < len(lines) else fallback) for i, q in enumerate(article.questions)]
+    return [(article.title, article.lines.get("title", 2)), *questions]
+
+
+def check_duplicates(corpus: Corpus) -> list[Finding]:
+    articles = corpus.articles
+    analyze_many(text for a in articles for text in (a.text, a.title, *a.questions))
+    return [*_duplicate_articles(articles), *_duplicate_questions(articles)]
+
+
+def _duplicate_articles(articles: list[Article]) -> list[Finding]:
+    sets = [_terms(a.text) for a in articles]
+    findings = []
+    for i, j in _candidate_pairs(sets):
+        if min(len(sets[i]), len(sets[j])) < MIN_TERMS:
+            continue
+        score = similarity(sets[i], sets[j])
+        if score < NEAR_SIMILARITY:
+            continue
+        a, b = articles[i], articles[j]
+        copy = score >= COPY_SIMILARITY
+        where_a = f"{a.path}:{a.lines.get('body', 1)}"
+        where_b = f"{b.path}:{b.lines.get('body', 1)}"
+        message = (
+            f"본문이 '{b.id}' ({where_b})와 거의 같습니다 (용어 {score:.0%} 일치)"
+            if copy
+            else f"본문이 '{b.id}' ({where_b})와 많이 비슷합니다 (용어 {score:.0%} 일치)"
+        )
+        fix = (
+            f"한 문서로 합치고, 다른 쪽 질문은 questions에 옮기세요 ({where_a} ↔ {where_b})"
+            if copy
+            else "같은 답이라면 합치고, 다르다면 차이가 드러나게 고쳐 쓰세요"
+        )
+        findings.append(Finding(a.path, a.lines.get("body", 1), message, ERROR if copy else WARNING, fix))
+    return findings
+
+
+def _duplicate_questions(articles: list[Article]) -> list[Finding]:
+    """A question (or title) another article also asks: the same words to the analyzer.
+
+    Kiwi may read one verb two ways in two phrasings (잃어버렸어요 → 잃어버리 or 잃), so the
+    syllable bigrams the engine also indexes are compared too; the closer of the two counts.
+    """
+    asked = [(a, q, line) for a in articles for q, line in _question_lines(a)]
+    terms = [_terms(q) for _, q, _ in asked]
+    grams = [frozenset(t.text for t in ngrams(q)) for _, q, _ in asked]
+    findings = []
+    reported: set[tuple[str, str]] = set()
+    for i, j in _candidate_pairs(grams):
+        (a, qa, la), (b, qb, lb) = asked[i], asked[j]
+        if a.id == b.id or a.audience != b.audience or (a.id, b.id) in reported:
+            continue  # an internal script may repeat a public question on purpose: customers never see both
+        score = max(similarity(terms[i], terms[j]), similarity(grams[i], grams[j]))
+        if score < QUESTION_SIMILARITY or len(grams[i] | grams[j]) < 3:
+            continue
+        reported.add((a.id, b.id))
+        findings.append(
+            Finding(
+                b.path,
+                lb,
+                f"질문 '{qb}'은(는) '{a.id}'의 '{qa}' ({a.path}:{la})와 검색엔진에게 같은 질문입니다",
+                WARNING,
+                "어느 문서의 답인지 정해 한쪽에만 두세요",
+            )
+        )
+    return findings

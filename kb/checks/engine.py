@@ -1,0 +1,41 @@
+"""A search engine over exactly the corpus being checked, for the checks that need ranking.
+
+The live index is reused when it was built from these very articles (same content hash);
+otherwise a throwaway index is built in a temporary folder, so ``kb check`` never touches
+the index a server is using.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from indexer import IndexNotFound, content_hash, read_meta
+from kb.corpus import Corpus
+from kb.indexing import build, open_engine, to_index_doc
+
+
+@contextlib.contextmanager
+def engine_for(corpus: Corpus, index_dir: Path | None = None) -> Iterator[object]:
+    digest = content_hash([to_index_doc(a) for a in corpus.articles])
+    if index_dir is not None:
+        try:
+            live = read_meta(index_dir).get("content_hash")
+        except (IndexNotFound, ValueError, OSError):
+            live = None
+        if live == digest:
+            engine = open_engine(corpus, index_dir)
+            try:
+                yield engine
+            finally:
+                engine.close()
+            return
+    with tempfile.TemporaryDirectory(prefix="kb-check-") as temp:
+        build(corpus, Path(temp))
+        engine = open_engine(corpus, Path(temp))
+        try:
+            yield engine
+        finally:
+            engine.close()
