@@ -124,12 +124,25 @@ class Analytics:
         )
         return True
 
-    def log_vote(self, *, article_id: str, helpful: bool, comment: str | None = None) -> None:
+    def log_vote(self, *, article_id: str, helpful: bool, comment: str | None = None) -> int | None:
+        """Record a vote; returns its id, so a comment written after the vote can join it."""
         comment = (comment or "").strip()[:MAX_COMMENT] or None
-        self._connect().execute(
+        cursor = self._connect().execute(
             "INSERT INTO votes (at, article_id, helpful, comment) VALUES (?, ?, ?, ?)",
             (time.time(), article_id, int(helpful), comment),
         )
+        return cursor.lastrowid
+
+    def add_vote_comment(self, *, vote_id: int, article_id: str, comment: str) -> bool:
+        """The comment asked for after "아니요": joins the vote it explains (once; never overwritten)."""
+        comment = (comment or "").strip()[:MAX_COMMENT]
+        if not comment:
+            return False
+        cursor = self._connect().execute(
+            "UPDATE votes SET comment = ? WHERE id = ? AND article_id = ? AND comment IS NULL",
+            (comment, vote_id, article_id),
+        )
+        return cursor.rowcount == 1
 
     def purge(self, now: float | None = None) -> int:
         """Delete rows older than the retention period; returns how many went."""

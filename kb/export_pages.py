@@ -16,6 +16,8 @@ from urllib.parse import quote, urlencode
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kb.corpus import Corpus
+from kb.presentation import install as install_presentation
+from kb.site_settings import load_site_settings
 
 SITE_DIR = Path(__file__).resolve().parents[1] / "site"
 HOME, SEARCH, NOT_FOUND = "index.html", "search.html", "404.html"
@@ -86,6 +88,7 @@ def make_environment(urls: StaticUrls, search: bool) -> Environment:
         csrf_token=lambda: "",
         get_flashed_messages=lambda **_: [],
     )
+    install_presentation(env, load_site_settings())  # the same phone number, strings and filters as the live site
     return env
 
 

@@ -11,7 +11,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kb.analytics import Analytics
 from kb.config import Settings
+from kb.presentation import install as install_presentation
 from kb.sessions import RevokedSessions
+from kb.site_settings import SITE_FILE, load_site_settings
 from kb.throttle import LoginThrottle
 from kb.web.knowledge import KnowledgeBase
 
@@ -91,6 +93,8 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
 
     from kb.web import agent, api, csrf, public
 
+    app.extensions["kb.site"] = load_site_settings(app.config.get("KB_SITE_FILE") or SITE_FILE)
+    install_presentation(app.jinja_env, app.extensions["kb.site"])
     csrf.init_app(app)
     app.after_request(_security_headers)
     app.register_blueprint(public.bp)

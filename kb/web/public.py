@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 
 from kb.web.knowledge import analytics, knowledge_base, log_search, public_article
 
@@ -10,6 +10,7 @@ bp = Blueprint("public", __name__)
 
 PUBLIC = ("public",)
 RESULTS_PER_PAGE = 20
+VOTES_REMEMBERED = 40  # the session cookie stays small: the oldest votes are forgotten first
 
 
 def int_arg(name: str) -> int | None:
@@ -45,6 +46,7 @@ def search():
         category=category,
         response=response,
         search_id=search_id,
+        search_category=category,
         categories=kb.corpus.categories,
         popular=kb.popular(analytics()),
     )
@@ -58,21 +60,60 @@ def article(article_id: str):
         analytics().log_click(article_id=found.id, search_id=int_arg("sid"), rank=int_arg("r"))
     related = [r for r in (kb.corpus.get(i) for i in found.related) if r is not None and r.is_public]
     return render_template(
-        "article.html", article=found, related=related, category=kb.corpus.categories.get(found.category)
+        "article.html",
+        article=found,
+        related=related,
+        category=kb.corpus.categories.get(found.category),
+        vote=_vote_cast(found.id),
     )
+
+
+def _vote_cast(article_id: str) -> dict | None:
+    """This visitor's vote on the article, remembered in their session: {"helpful", "commented", "id"}."""
+    vote = session.get("votes", {}).get(article_id)
+    if not vote:
+        return None
+    helpful, vote_id, commented = vote
+    return {"helpful": helpful, "id": vote_id, "commented": commented}
+
+
+def _remember_vote(article_id: str, helpful: str, vote_id: int | None, commented: bool) -> None:
+    votes = dict(session.get("votes", {}))
+    votes.pop(article_id, None)
+    votes[article_id] = [helpful, vote_id, commented]
+    session["votes"] = dict(list(votes.items())[-VOTES_REMEMBERED:])
 
 
 @bp.post("/articles/<article_id>/feedback")
 def feedback(article_id: str):
-    """'도움이 되었나요?': a yes/no vote with an optional comment; works without JavaScript."""
+    """'도움이 되었나요?': one yes/no vote per visitor, then optionally one comment; works without JavaScript.
+
+    A second vote from the same session is not recorded again (the page no longer offers it);
+    a comment sent after "아니요" joins the vote it explains.
+    """
     kb = knowledge_base()
     found = public_article(kb, article_id)
     helpful = request.form.get("helpful")
-    if helpful not in ("yes", "no"):
+    comment = (request.form.get("comment") or "").strip()
+    previous = _vote_cast(found.id)
+    if helpful not in ("yes", "no") and not (helpful is None and comment and previous):
         abort(400, description="helpful must be 'yes' or 'no'")
-    analytics().log_vote(article_id=found.id, helpful=helpful == "yes", comment=request.form.get("comment"))
+    comment_saved = False
+    if previous is None:
+        vote_id = analytics().log_vote(article_id=found.id, helpful=helpful == "yes", comment=comment)
+        previous = {"helpful": helpful, "id": vote_id, "commented": bool(comment)}
+        comment_saved = bool(comment)
+    elif comment and not previous["commented"] and previous["id"] is not None:
+        comment_saved = analytics().add_vote_comment(vote_id=previous["id"], article_id=found.id, comment=comment)
+        previous["commented"] = previous["commented"] or comment_saved
+    _remember_vote(found.id, previous["helpful"], previous["id"], previous["commented"])
     if request.accept_mimetypes.best == "application/json":
-        return {"ok": True}
+        return {
+            "ok": True,
+            "helpful": previous["helpful"],
+            "commented": previous["commented"],
+            "comment_saved": comment_saved,
+        }
     flash("의견을 보내 주셔서 감사합니다.", "feedback")
     return redirect(url_for("public.article", article_id=found.id) + "#feedback", code=303)
 
@@ -86,6 +127,12 @@ def category(key: str):
     return render_template(
         "category.html", category=found, articles=kb.corpus.in_category(key), categories=kb.corpus.categories
     )
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says; answer with the one icon (no 404s in logs)."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @bp.get("/healthz")

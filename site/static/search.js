@@ -4,6 +4,10 @@
  *   same JSON API the server page uses, debounced, with stale requests aborted.
  * - Keystroke searches carry typing=1 and are not logged; once typing settles, one logged
  *   request gives the search id that result links carry for click analytics.
+ * - The address follows the query: the first instant search pushes one history entry (so Back returns
+ *   to the page the user typed on), later keystrokes replace it; popstate restores what was on screen.
+ * - Votes are sent without a reload; after "아니요" the next step (related articles, contact channels,
+ *   a comment box) is shown. The forms work the same without this file.
  * - Agent console: "/" focuses search, arrows move, Enter opens, C copies the short answer, L the link.
  */
 (() => {
@@ -11,8 +15,17 @@
   const form = document.querySelector("form.search");
   const input = form ? form.querySelector("#q") : null;
   const results = document.getElementById("results");
-  const homeContent = document.getElementById("home-content");
+  const pageContent = Array.from(document.querySelectorAll("[data-page-content]"));
   const isAgent = document.body.classList.contains("agent");
+  const settingsBlock = document.getElementById("site-settings");
+  const SETTINGS = settingsBlock ? JSON.parse(settingsBlock.textContent) : {};
+  const CONTACT = SETTINGS.contact || {};
+  /* One sentence from site/site.yml, with {q}/{n} filled in (the templates use the same strings). */
+  function t(name, values) {
+    let text = (SETTINGS.strings || {})[name] || "";
+    for (const [key, value] of Object.entries(values || {})) text = text.split("{" + key + "}").join(String(value));
+    return text;
+  }
   const TYPING_DELAY = 120;
   const SETTLE_DELAY = 1500;
   let controller = null;
@@ -113,9 +126,13 @@
     return el("section", { class: "suggestions", "aria-label": "추천 질문" }, el("h2", {}, "이런 질문을 찾으시나요?"), list);
   }
 
+  function showPageContent(shown) {
+    for (const node of pageContent) node.hidden = !shown;
+  }
+
   function render(data) {
     results.replaceChildren();
-    if (homeContent) homeContent.hidden = Boolean(data.query.trim());
+    showPageContent(!data.query.trim());
     if (!data.query.trim()) return;
     results.append(...notices(data));
     const nav = chips(data);
@@ -126,13 +143,14 @@
       results.append(list);
     } else if (!(data.suggestions || []).length) {
       const empty = el("section", { class: "empty" },
-        el("h1", {}, "'" + data.query + "'에 대한 검색 결과가 없습니다."),
-        el("p", {}, "띄어쓰기나 맞춤법을 바꿔 보시거나, 24시간 고객센터 ",
-          el("a", { href: "tel:1566-1000" }, "1566-1000"), "으로 전화해 주세요."));
+        el("h1", {}, t("no_results", { q: data.query })),
+        el("p", {}, t("no_results_help")),
+        el("p", {}, (CONTACT.phone_hours ? CONTACT.phone_hours + " " : "") + "고객센터 ",
+          el("a", { class: "tel", href: CONTACT.tel }, CONTACT.phone), "으로 전화하셔도 됩니다."));
       if ((data.popular || []).length) {
         const list = el("ul", { class: "links" });
         for (const a of data.popular) list.append(el("li", {}, el("a", { href: a.url }, a.title)));
-        empty.append(el("h2", {}, "자주 묻는 질문"), list);
+        empty.append(el("h2", {}, t("popular")), list);
       }
       results.append(empty);
     }
@@ -152,7 +170,55 @@
     });
   }
 
-  async function search(q, typing) {
+  /* ---------- the address follows the query ---------- */
+
+  const initial = {
+    url: location.href,
+    q: input ? input.value : "",
+    title: document.title,
+    results: results ? Array.from(results.childNodes, (node) => node.cloneNode(true)) : [],
+  };
+  // Where an emptied box points: the page typed on, unless that page was itself a search.
+  const clearedPath = new URL(location.href).searchParams.has("q")
+    ? new URL(form ? form.getAttribute("action") : location.pathname, location.href).pathname
+    : location.pathname + location.search;
+  let ownEntry = false; // is the current history entry one that instant search pushed?
+
+  function followAddress(q, category) {
+    const target = q.trim() ? searchUrl({ q, category }) : clearedPath;
+    document.title = q.trim() ? q.trim() + " - " + initial.title.split(" - ").pop() : initial.title;
+    if (target === location.pathname + location.search) return;
+    if (q.trim() && !ownEntry) {
+      history.pushState({ instant: true }, "", target); // one entry per search session: Back returns here
+      ownEntry = true;
+    } else {
+      history.replaceState(ownEntry ? { instant: true } : history.state, "", target);
+    }
+  }
+
+  function restoreFromAddress() {
+    clearTimeout(typingTimer);
+    clearTimeout(settleTimer);
+    if (controller) controller.abort();
+    ownEntry = false; // typing again starts a new entry; the forward ones are dropped as usual
+    if (location.href === initial.url) {
+      input.value = initial.q;
+      results.replaceChildren(...initial.results.map((node) => node.cloneNode(true)));
+      showPageContent(true);
+      document.title = initial.title;
+      renderedQuery = initial.q;
+      return;
+    }
+    const q = new URL(location.href).searchParams.get("q") || "";
+    input.value = q;
+    if (q.trim()) search(q, true, false);
+    else {
+      render({ query: "", results: [] });
+      renderedQuery = "";
+    }
+  }
+
+  async function search(q, typing, moveAddress = true) {
     if (controller) controller.abort();
     controller = new AbortController();
     const url = new URL(form.dataset.api, location.href);
@@ -174,7 +240,7 @@
         render(data);
         renderedQuery = q;
       }
-      if (!isAgent || q) history.replaceState(null, "", q.trim() ? searchUrl({ q, category: data.category }) : location.pathname);
+      if (moveAddress) followAddress(q, data.category);
     } catch (error) {
       if (error.name !== "AbortError") console.warn("instant search failed", error);
     }
@@ -189,12 +255,52 @@
         if (controller) controller.abort();
         render({ query: "", results: [] });
         renderedQuery = "";
+        followAddress("", null);
         return;
       }
       typingTimer = setTimeout(() => search(q, true), TYPING_DELAY);
       settleTimer = setTimeout(() => search(q, false), SETTLE_DELAY);
     });
+    window.addEventListener("popstate", restoreFromAddress);
   }
+
+  /* ---------- "도움이 되었나요?" without a reload ---------- */
+
+  async function sendFeedback(event) {
+    const target = event.target;
+    if (!target.matches("form[data-vote], form[data-comment]")) return;
+    event.preventDefault();
+    const body = new FormData(target, event.submitter || undefined);
+    const status = document.getElementById("vote-status");
+    target.querySelectorAll("button").forEach((button) => { button.disabled = true; });
+    let answer;
+    try {
+      const response = await fetch(target.action, { method: "POST", body, headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      answer = await response.json();
+    } catch (error) {
+      target.querySelectorAll("button").forEach((button) => { button.disabled = false; });
+      status.replaceChildren(el("p", { class: "error" }, "의견을 보내지 못했습니다. 잠시 후 다시 시도해 주세요."));
+      return;
+    }
+    const next = document.getElementById("vote-next");
+    if (target.matches("[data-vote]")) {
+      const legend = target.querySelector("legend");
+      target.replaceWith(el("h2", { id: legend ? legend.id : null, class: "visually-hidden" }, "도움이 되었나요?"));
+      status.replaceChildren(el("p", { class: "notice" }, t("vote_thanks")));
+      if (answer.helpful === "no" && next) {
+        next.hidden = false;
+        if (answer.commented) next.querySelectorAll("form[data-comment]").forEach((form) => form.remove());
+      }
+    } else {
+      target.remove();
+      status.replaceChildren(el("p", { class: "notice" }, t("comment_thanks")));
+    }
+    status.setAttribute("tabindex", "-1");
+    status.focus({ preventScroll: true }); // the buttons are gone: keep the keyboard user here, without a jump
+  }
+
+  document.addEventListener("submit", sendFeedback);
 
   /* ---------- keyboard ---------- */
 
