@@ -21,7 +21,7 @@ sys.path.insert(0, str(REPO))
 
 from baselines import KINDS, BaselineEngine  # noqa: E402
 
-from indexer import IndexDoc, SearchEngine, Synonyms, build_index  # noqa: E402
+from indexer import IndexDoc, SearchEngine, build_index  # noqa: E402
 from kb.corpus import load_corpus  # noqa: E402
 from kb.evaluate import LabelledQuery, evaluate, format_table, read_queries  # noqa: E402
 from kb.indexing import to_index_doc  # noqa: E402
@@ -29,14 +29,14 @@ from kb.indexing import to_index_doc  # noqa: E402
 EVAL_DATA = REPO.parent / "shared" / "eval-data"
 
 
-def engines(docs: list[IndexDoc], synonyms: Synonyms, workdir: Path) -> dict:
+def engines(docs: list[IndexDoc], synonyms: list[list[str]], workdir: Path) -> dict:
     """Name -> function(query) -> ranked ids, all over the same documents."""
     out = {}
     for kind in KINDS:
         engine = BaselineEngine(kind, docs, workdir / kind)
         out[f"whoosh-{kind}"] = engine.search_ids
-    build_index(docs, workdir / "ours")
-    ours = SearchEngine(workdir / "ours", synonyms)
+    build_index(docs, workdir / "ours", synonyms=synonyms)
+    ours = SearchEngine(workdir / "ours")
     out["ours (kiwi+ngram+query repair)"] = lambda q: [h.id for h in ours.search(q, limit=10).hits]
     return out
 
@@ -69,7 +69,7 @@ def run_paraphrases(path: Path, limit: int = 2000) -> None:
     docs = [IndexDoc(id=f"p{i}", title=a, category="x", body="") for i, (a, _) in enumerate(pairs)]
     queries = [LabelledQuery(b, f"p{i}", "paraphrase") for i, (_, b) in enumerate(pairs)]
     print(f"\n# paraphrase set {path.name}: {len(pairs)} pairs")
-    run(docs, Synonyms(), {path.name: queries})
+    run(docs, [], {path.name: queries})
 
 
 def main() -> None:
@@ -85,7 +85,7 @@ def main() -> None:
     corpus = load_corpus(args.articles)
     docs = [to_index_doc(a) for a in corpus.articles if a.is_public]
     print(f"# {len(docs)} articles from {args.articles}")
-    run(docs, Synonyms(corpus.synonyms), {p.name: read_queries(p) for p in args.queries})
+    run(docs, corpus.synonyms, {p.name: read_queries(p) for p in args.queries})
     for path in paraphrase_sets():
         run_paraphrases(path)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from indexer import IndexDoc, SearchEngine, Synonyms, build_index  # noqa: E402
+from indexer import IndexDoc, SearchEngine, build_index  # noqa: E402
 from kb.corpus import load_corpus  # noqa: E402
 from kb.evaluate import read_queries  # noqa: E402
 from kb.indexing import to_index_doc  # noqa: E402
@@ -55,11 +55,11 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def measure(name: str, docs: list[IndexDoc], synonyms: Synonyms, queries: list[str], workdir: Path) -> str:
+def measure(name: str, docs: list[IndexDoc], synonyms: list[list[str]], queries: list[str], workdir: Path) -> str:
     started = time.perf_counter()
-    build_index(docs, workdir / name)
+    build_index(docs, workdir / name, synonyms=synonyms)
     build_seconds = time.perf_counter() - started
-    engine = SearchEngine(workdir / name, synonyms)
+    engine = SearchEngine(workdir / name)
     for q in queries:  # warm-up: analysis cache, Whoosh file caches
         engine.search(q)
     times = []
@@ -80,7 +80,7 @@ def main() -> None:
     args = parser.parse_args()
     corpus = load_corpus(REPO / "articles")
     docs = [to_index_doc(a) for a in corpus.articles]
-    synonyms = Synonyms(corpus.synonyms)
+    synonyms = corpus.synonyms
     queries = [q.query for q in read_queries(REPO / "bench/queries/dev.tsv")]
     print("| corpus | articles | build s | p50 ms | p95 ms | p99 ms |")
     print("|---|---|---|---|---|---|")

@@ -28,6 +28,7 @@ class IndexDoc:
     audience: str = "public"
     short_answer: str = ""
     updated: str = ""
+    headings: list[str] = field(default_factory=list)  # body lines that are section headings
 
     @property
     def head(self) -> str:
@@ -43,20 +44,23 @@ def make_schema() -> fields.Schema:
         category=fields.ID(stored=True),
         audience=fields.ID(stored=True),
         title=fields.TEXT(analyzer=korean, stored=True),
-        questions=fields.TEXT(analyzer=korean, stored=True),
-        tags=fields.TEXT(analyzer=korean, stored=True),
-        body=fields.TEXT(analyzer=korean, stored=True),
+        questions=fields.TEXT(analyzer=korean),
+        tags=fields.TEXT(analyzer=korean),
+        body=fields.TEXT(analyzer=korean),
         head_ng=fields.TEXT(analyzer=ngram),
         body_ng=fields.TEXT(analyzer=ngram),
-        initials=fields.STORED,
-        short_answer=fields.STORED,
-        updated=fields.STORED,
+        # Offsets computed once here, so a hit's snippet needs no analysis (indexer/highlight.py).
+        # Answers and dates are served from the build's articles; the title is stored for its highlights.
+        snippet=fields.STORED,
+        title_offsets=fields.STORED,
     )
 
 
 def to_fields(doc: IndexDoc) -> dict:
-    from indexer.hangul import initials
+    from indexer.analysis import analyze
+    from indexer.highlight import snippet_source, term_offsets
 
+    source = snippet_source(doc.body, analyze(doc.body), doc.headings, doc.short_answer)
     return {
         "id": doc.id,
         "category": doc.category,
@@ -67,7 +71,6 @@ def to_fields(doc: IndexDoc) -> dict:
         "body": doc.body,
         "head_ng": doc.head,
         "body_ng": doc.body,
-        "initials": initials(doc.head),
-        "short_answer": doc.short_answer,
-        "updated": doc.updated,
+        "snippet": source.to_stored(),
+        "title_offsets": term_offsets(analyze(doc.title)),
     }

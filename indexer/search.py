@@ -1,7 +1,9 @@
-"""The search engine: open the live index, answer queries, report what was corrected.
+"""The search engine over ONE build: answer queries with ids, scores and snippet spans.
 
-One ``SearchEngine`` per process; it reopens the index when a new build is switched in,
-so ``kb index`` on a running server takes effect without a restart.
+A ``SearchEngine`` opens one fixed, verified build folder and never reopens itself: which
+build is live is the application's business (``kb/snapshot.py`` swaps whole snapshots).
+Titles, answers and dates are not the engine's to return; the application joins hits
+with the build's own articles.
 """
 
 from __future__ import annotations
@@ -9,23 +11,25 @@ from __future__ import annotations
 import os
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.filedb.filestore import FileStorage
 from whoosh.scoring import BM25F
 
-from indexer.build import live_path
+from indexer import tables
+from indexer.artifact import verify_build
+from indexer.audience import PUBLIC, Audiences
+from indexer.build import read_synonyms
 from indexer.hangul import is_initials_query
-from indexer.highlight import Snippet, make_snippet
+from indexer.highlight import Snippet, SnippetSource, make_snippet, match_spans
+from indexer.normalize import normalize_query
 from indexer.query import QueryPlan, plan_query, query_terms, to_whoosh
-from indexer.schema import TEXT_FIELDS
-from indexer.suggest import Suggester, Suggestion
 from indexer.synonyms import Synonyms
 from indexer.typo import Speller
 
+MAX_QUERY_CHARS = 200  # what a user can type that is still a question; longer input is cut, not refused
 CANDIDATES = 200
 COMMON_TERM_SHARE = 0.3  # a term in more than 30% of a field's documents is skipped
 COMMON_TERM_MIN_DOCS = 50  # ... unless the corpus is small: then every term is cheap
@@ -34,15 +38,14 @@ RELATIVE_CUTOFF = 0.2
 
 @dataclass
 class Hit:
+    """One ranked document: what the engine knows about it, nothing the application renders."""
+
     id: str
-    title: str
     category: str
     audience: str
     score: float
-    short_answer: str
-    updated: str
     snippet: Snippet
-    title_snippet: Snippet
+    title_highlights: list[tuple[int, int]]  # [start, end) in the article's title
 
 
 @dataclass
@@ -57,149 +60,135 @@ class SearchResponse:
         return self.plan.original
 
 
-@dataclass
-class _Generation:
-    """One build of the index and what is derived from it once (shared, read-only)."""
+class SearchEngine:
+    """Thread-safe: Whoosh readers keep file cursors, so each thread gets its own searcher;
+    the vocabulary and suggestions are shared. ``close`` closes every thread's searcher."""
 
-    path: Path
-    index: object
-    spellers: dict[str, Speller]  # "public": public articles' words only; "all": for agents
-    suggester: Suggester
-    docs: dict[int, tuple[str, str, str]]  # docnum -> (id, category, audience), for counts and filters
-    _allowed: dict[tuple[str, ...], set[int]] = field(default_factory=dict)
+    def __init__(self, build: str | os.PathLike, *, verified: bool = False):
+        """Open the build folder ``build`` (an index root is followed to its live build).
 
-    def allowed(self, audiences: Sequence[str]) -> set[int]:
+        The build is checked against its checksums first unless the caller just did
+        (``verified``): a damaged build raises ``DamagedBuild`` instead of crashing later.
+        """
+        path = Path(build)
+        if (path / "current").exists():
+            path = (path / "current").resolve()
+        self.path = path
+        self.meta = None if verified else verify_build(path)
+        # No mmap: a segment truncated under a running server then raises an error instead of SIGBUS.
+        self.index = FileStorage(str(path), supports_mmap=False, readonly=True).open_index()
+        derived = tables.load(path)
+        self.documents = derived.documents
+        self.suggester = derived.suggester
+        self.synonyms = Synonyms(read_synonyms(path))
+        self._spellers = {
+            audience: Speller(derived.vocabulary[audience], derived.counts[audience]) for audience in ("all", "public")
+        }
+        self._allowed: dict[Audiences, set[int]] = {}
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._searchers: list = []
+        self.closed = False
+
+    def _searcher(self):
+        """This thread's searcher (Whoosh readers must not be shared between threads)."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            with self._lock:
+                if self.closed:
+                    raise RuntimeError(f"search engine on {self.path} is closed")
+                searcher = self.index.searcher(weighting=BM25F(B=0.75, K1=1.2))
+                self._searchers.append(searcher)
+            self._local.searcher = searcher
+        return searcher
+
+    def allowed(self, audiences: Audiences) -> set[int]:
         """Document numbers visible to ``audiences``: a plain set, so Whoosh need not run a filter query."""
         key = tuple(sorted(audiences))
         if key not in self._allowed:
-            self._allowed[key] = {n for n, (_, _, audience) in self.docs.items() if audience in key}
+            self._allowed[key] = {n for n, (_, _, audience) in enumerate(self.documents) if audience in key}
         return self._allowed[key]
 
-    def speller(self, audiences: Sequence[str]) -> Speller:
-        return self.spellers["public" if "internal" not in audiences else "all"]
+    def speller(self, audiences: Audiences) -> Speller:
+        return self._spellers["public" if "internal" not in audiences else "all"]
 
-
-class SearchEngine:
-    """Thread-safe: Whoosh readers keep file cursors, so each thread gets its own searcher
-    (opened once per thread and build); the vocabulary and suggestions are shared."""
-
-    def __init__(self, index_root: str | os.PathLike, synonyms: Synonyms | None = None):
-        self.index_root = Path(index_root)
-        self.synonyms = synonyms or Synonyms()
-        self._lock = threading.Lock()
-        self._local = threading.local()
-        self._generation: _Generation | None = None
-        self._refresh()
-
-    def _refresh(self) -> _Generation:
-        """The current build, reopened if ``current`` now points at a newer one."""
-        path = live_path(self.index_root)
-        generation = self._generation
-        if generation is not None and generation.path == path:
-            return generation
-        with self._lock:
-            if self._generation is None or self._generation.path != path:
-                ix = whoosh_index.open_dir(str(path))
-                with ix.searcher() as searcher:
-                    reader = searcher.reader()
-                    stored = list(reader.iter_docs())
-                    public_docs = {n for n, f in stored if f["audience"] == "public"}
-                    spellers = {
-                        "all": Speller(_vocabulary(reader), searcher.doc_count()),
-                        # customers' corrections and layout fixes must not reveal internal-only words
-                        "public": Speller(_vocabulary(reader, public_docs), len(public_docs)),
-                    }
-                    suggester = Suggester([fields for _, fields in stored])
-                    docs = {n: (f["id"], f["category"], f["audience"]) for n, f in stored}
-                self._generation = _Generation(path, ix, spellers, suggester, docs)
-            return self._generation
-
-    def _searcher(self, generation: _Generation):
-        """This thread's searcher on ``generation`` (Whoosh readers must not be shared between threads)."""
-        local = self._local
-        if getattr(local, "generation", None) is not generation:
-            old = getattr(local, "searcher", None)
-            if old is not None:
-                old.close()
-            local.searcher = generation.index.searcher(weighting=BM25F(B=0.75, K1=1.2))
-            local.generation = generation
-        return local.searcher
-
-    def plan(self, text: str, audiences: Sequence[str] = ("public",)) -> QueryPlan:
-        return self._plan(text, audiences, self._refresh())
-
-    def _plan(self, text: str, audiences: Sequence[str], generation: _Generation) -> QueryPlan:
-        speller = generation.speller(audiences)
-        plan = plan_query(text, speller, self.synonyms)
-        # 초성 (ㅂㅅㅅㄱ, or 카드 ㅂㅅ): search for the commonest reading in titles and questions
-        # (분실 신고), shown like a layout fix. A whole-initials query is read as one phrase.
-        decode = generation.suggester.decode_initials
-        if plan.initials:
-            reading = decode(plan.text, audiences)
-        else:
-            words = plan.text.split(" ")
-            readings = [decode(w, audiences) if is_initials_query(w) else None for w in words]
-            reading = " ".join(r or w for r, w in zip(readings, words, strict=True)) if any(readings) else None
+    def plan(self, text: str, audiences: Audiences = PUBLIC) -> QueryPlan:
+        """What ``text`` is read as. A 초성 query (ㅂㅅㅅㄱ, or 카드 ㅂㅅ) is first read as the
+        commonest words in titles and questions (분실 신고), then planned once, like a layout fix."""
+        text = text[:MAX_QUERY_CHARS]
+        reading = self._initials_reading(text, audiences)
+        plan = plan_query(reading or text, self.speller(audiences), self.synonyms)
         if reading:
-            plan = plan_query(reading, speller, self.synonyms)
             plan.original, plan.initials = text, True
         return plan
 
-    def search(
-        self,
-        text: str,
-        *,
-        limit: int = 10,
-        category: str | None = None,
-        audiences: Sequence[str] = ("public",),
-        visible: Callable[[str], bool] | None = None,
-    ) -> SearchResponse:
-        """Ranked hits for ``text``; never raises on what a user typed.
+    def _initials_reading(self, text: str, audiences: Audiences) -> str | None:
+        words = normalize_query(text).split(" ")
+        if not any(is_initials_query(w) for w in words):
+            return None
+        decode = self.suggester.decode_initials
+        if is_initials_query(" ".join(words)):  # all initials: read as one phrase
+            return decode(" ".join(words), audiences)
+        readings = [decode(w, audiences) if is_initials_query(w) else None for w in words]
+        return " ".join(r or w for r, w in zip(readings, words, strict=True)) if any(readings) else None
 
-        ``visible(id)`` is a second gate the application applies from its own copy of the
-        articles, so an index older than the articles can never show what is now internal.
-        """
-        generation = self._refresh()  # once: plan, search and hits all use the same build
-        plan = self._plan(text, audiences, generation)
+    def search(
+        self, text: str, *, limit: int = 10, category: str | None = None, audiences: Audiences = PUBLIC
+    ) -> SearchResponse:
+        """Ranked hits for ``text``, only documents ``audiences`` may see; never raises on what a user typed."""
+        plan = self.plan(text, audiences)
         response = SearchResponse(plan=plan)
         q = to_whoosh(plan)
         if q is None and not plan.initials:
             return response
-        searcher = self._searcher(generation)
+        searcher = self._searcher()
+        allowed = self.allowed(audiences)
         if q is None:  # initials with no reading: match them in titles and questions
-            suggestions = generation.suggester.suggest(plan.text, limit=CANDIDATES, audiences=audiences)
+            suggestions = self.suggester.suggest(plan.text, limit=CANDIDATES, audiences=audiences)
             kept = [(searcher.document_number(id=s.id), 1.0 / rank) for rank, s in enumerate(suggestions, 1)]
+            kept = [(n, score) for n, score in kept if n in allowed]
         else:
             q = _without_common_terms(q, searcher)
-            ranked = searcher.search(q, limit=CANDIDATES, filter=generation.allowed(audiences))
+            ranked = searcher.search(q, limit=CANDIDATES, filter=allowed)
             scored = [(ranked.docnum(i), ranked.score(i)) for i in range(ranked.scored_length())]
             best = scored[0][1] if scored else 0.0
             # Loose matches (a shared bigram, one common word) are not answers: keep hits
             # within reach of the best one, so counts and "no results" mean something.
             kept = [(n, score) for n, score in scored if score >= best * RELATIVE_CUTOFF]
-        docs = generation.docs
-        if visible is not None:
-            kept = [(n, score) for n, score in kept if visible(docs[n][0])]
+        docs = self.documents
         response.category_counts = dict(Counter(docs[n][1] for n, _ in kept))
         if category:
             kept = [(n, score) for n, score in kept if docs[n][1] == category]
         response.total = len(kept)
-        terms = query_terms(plan)
-        grams = set(plan.ngrams)
+        terms, grams = query_terms(plan), set(plan.ngrams)
         for n, score in kept[:limit]:
-            response.hits.append(_hit(searcher.stored_fields(n), score, terms, grams))
+            stored = searcher.stored_fields(n)
+            title, title_offsets = stored["title"], stored["title_offsets"]
+            article_id, article_category, audience = docs[n]
+            response.hits.append(
+                Hit(
+                    id=article_id,
+                    category=article_category,
+                    audience=audience,
+                    score=round(score, 4),
+                    snippet=make_snippet(SnippetSource.from_stored(stored["snippet"]), terms, grams),
+                    title_highlights=match_spans(title, title_offsets, terms, grams),
+                )
+            )
         return response
 
-    def suggest(self, text: str, *, limit: int = 8, audiences: Sequence[str] = ("public",)) -> list[Suggestion]:
+    def suggest(self, text: str, *, limit: int = 8, audiences: Audiences = PUBLIC):
         """Titles and question variants matching a half-typed query (jamo prefix, 초성)."""
-        return self._refresh().suggester.suggest(text, limit=limit, audiences=audiences)
+        return self.suggester.suggest(text[:MAX_QUERY_CHARS], limit=limit, audiences=audiences)
 
     def close(self) -> None:
-        """Close this thread's searcher (others close theirs when they next see a new build)."""
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is not None:
+        """Close every thread's searcher: call it when no request uses this engine any more."""
+        with self._lock:
+            self.closed = True
+            searchers, self._searchers = self._searchers, []
+        for searcher in searchers:
             searcher.close()
-            self._local.searcher = self._local.generation = None
+        self.index.close()
 
 
 def _without_common_terms(q: wq.Query, searcher) -> wq.Query:
@@ -214,38 +203,3 @@ def _without_common_terms(q: wq.Query, searcher) -> wq.Query:
         if not isinstance(sub, wq.Term) or searcher.doc_frequency(sub.fieldname, sub.text) <= limit
     ]
     return wq.Or(kept) if kept else q
-
-
-def _hit(stored: dict, score: float, terms: set[str], grams: set[str]) -> Hit:
-    body, short = stored["body"], stored.get("short_answer", "")
-    # The short answer is shown on its own; the snippet shows where the rest of the body matches.
-    rest = body[len(short) :].strip() if short and body.startswith(short) else body
-    snippet = make_snippet(rest or body, terms, grams)
-    if not snippet.spans and rest:
-        whole = make_snippet(body, terms, grams)
-        snippet = whole if whole.spans else snippet
-    return Hit(
-        id=stored["id"],
-        title=stored["title"],
-        category=stored["category"],
-        audience=stored["audience"],
-        score=round(score, 4),
-        short_answer=short,
-        updated=stored.get("updated", ""),
-        snippet=snippet,
-        title_snippet=make_snippet(stored["title"], terms, grams, size=200),
-    )
-
-
-def _vocabulary(reader, docs: set[int] | None = None) -> dict[str, int]:
-    """Word -> document frequency (max over fields), counting only ``docs`` if given."""
-    vocabulary: dict[str, int] = {}
-    for fieldname in TEXT_FIELDS:
-        for term in reader.field_terms(fieldname):
-            if docs is None:
-                frequency = reader.doc_frequency(fieldname, term)
-            else:
-                frequency = sum(1 for n in reader.postings(fieldname, term).all_ids() if n in docs)
-            if frequency:
-                vocabulary[term] = max(vocabulary.get(term, 0), frequency)
-    return vocabulary

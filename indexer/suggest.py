@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from indexer.hangul import decompose, initials, is_initials_query, is_syllable
 from indexer.normalize import normalize_query
@@ -41,9 +41,15 @@ def _squash(text: str) -> str:
 
 
 class Suggester:
-    def __init__(self, docs: Sequence[dict]):
-        """``docs``: stored fields with id, title, questions (newline-joined), category, audience."""
-        self.entries: list[_Entry] = []
+    """Built once per build (``from_docs``), stored as rows in the build, loaded by servers."""
+
+    def __init__(self, entries: Sequence[_Entry] = ()):
+        self.entries: list[_Entry] = list(entries)
+
+    @classmethod
+    def from_docs(cls, docs: Sequence[dict]) -> Suggester:
+        """``docs``: id, title, questions (newline-joined), category, audience."""
+        self = cls()
         for doc in docs:
             texts = [doc["title"], *[q for q in (doc.get("questions") or "").split("\n") if q.strip()]]
             for order, text in enumerate(texts[:MAX_ENTRIES_PER_DOC]):
@@ -60,6 +66,15 @@ class Suggester:
                         positions,
                     )
                 )
+        return self
+
+    def rows(self) -> list[list]:
+        """Plain JSON rows: the jamo and 초성 work is done when the build is made, not per worker."""
+        return [[*astuple(e.suggestion), e.jamo, e.initials, e.order, e.text, list(e.positions)] for e in self.entries]
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[Sequence]) -> Suggester:
+        return cls(_Entry(Suggestion(*row[:5]), row[5], row[6], row[7], row[8], tuple(row[9])) for row in rows)
 
     def decode_initials(self, text: str, audiences: Sequence[str] = ("public",)) -> str | None:
         """The words a 초성 query most likely stands for: ㅂㅅㅅㄱ → 분실 신고 (the commonest reading).

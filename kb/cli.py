@@ -6,7 +6,6 @@ A thin layer over the library: domain errors become clean messages and exit code
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -48,15 +47,17 @@ def _load(settings: Settings):
         ) from None
 
 
-def _engine(settings: Settings):
-    from indexer import IndexNotFound
-    from kb.indexing import open_engine
+def _live(settings: Settings):
+    """The live build of ``settings.index_dir`` (the same watcher the web app uses)."""
+    from indexer import DamagedBuild, IndexNotFound
+    from kb.snapshot import LiveBuild
 
-    corpus = _load(settings)
     try:
-        return open_engine(corpus, settings.index_dir)
+        return LiveBuild(settings.index_dir)
     except IndexNotFound:
         raise click.ClickException(f"no index in {settings.index_dir}. Run `kb index` first.") from None
+    except DamagedBuild as error:
+        raise click.ClickException(str(error)) from None
 
 
 @click.group()
@@ -126,24 +127,16 @@ def index(articles_dir, index_dir, force):
             bar.update(1)
 
         info = build(corpus, settings.index_dir, force=force, progress=progress)
+    if info.repaired:
+        click.echo(f"the live build was damaged ({info.repaired}): rebuilt", err=True)
     if info.skipped:
         click.echo(f"index is up to date ({info.documents} articles, built {info.built_at})")
     else:
         click.echo(f"indexed {info.documents} articles in {info.seconds:.1f}s → {settings.index_dir}")
 
 
-def _result_json(response) -> dict:
-    return {
-        "query": response.query,
-        "results": [
-            {"id": h.id, "title": h.title, "category": h.category, "score": h.score, "snippet": h.snippet.text}
-            for h in response.hits
-        ],
-    }
-
-
 @main.command()
-@click.argument("query")
+@click.argument("query", nargs=-1, required=True)
 @articles_option
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (JSON Lines when QUERY is '-').")
@@ -151,30 +144,15 @@ def _result_json(response) -> dict:
 @click.option("--internal", is_flag=True, help="Include internal (agent-only) articles.")
 @click.option("--explain", is_flag=True, help="Show how the query was interpreted.")
 def search(query, articles_dir, index_dir, as_json, limit, internal, explain):
-    """Search the index; QUERY '-' reads one query per line from stdin."""
-    engine = _engine(_settings(articles_dir, index_dir))
-    audiences = ("public", "internal") if internal else ("public",)
-    queries = (line.rstrip("\n") for line in sys.stdin) if query == "-" else [query]
-    for text in queries:
-        response = engine.search(text, limit=limit, audiences=audiences)
-        if as_json:
-            click.echo(json.dumps(_result_json(response), ensure_ascii=False))
-            continue
-        plan = response.plan
-        if plan.layout_fixed:
-            click.echo(f"한/영 전환: '{plan.original}' → '{plan.text}'")
-        if plan.did_you_mean:
-            click.echo(f"이것을 찾으셨나요? {plan.did_you_mean}")
-        if explain:
-            click.echo(
-                f"terms={plan.terms} corrections={list(plan.corrections)} synonyms={plan.synonyms} ngrams={plan.ngrams}"
-            )
-        if not response.hits:
-            click.echo(f"'{text}'에 대한 검색 결과가 없습니다.")
-        for rank, hit in enumerate(response.hits, 1):
-            marker = " [내부]" if hit.audience == "internal" else ""
-            click.echo(f"{rank:2}. {hit.title}{marker}  ({hit.id}, {hit.category}, {hit.score:.2f})")
-            click.echo(f"    {hit.snippet.text}")
+    """Search the live build (words need no quotes); QUERY '-' reads one query per line from stdin."""
+    from kb.cli_search import run_search
+
+    text = " ".join(query)
+    queries = (line.rstrip("\n") for line in sys.stdin) if text == "-" else [text]
+    live = _live(_settings(articles_dir, index_dir))
+    with live.snapshot() as snapshot:
+        run_search(snapshot, queries, limit=limit, internal=internal, as_json=as_json, explain=explain)
+    live.close()
 
 
 @main.command("eval")
@@ -184,14 +162,19 @@ def search(query, articles_dir, index_dir, as_json, limit, internal, explain):
 @click.option("--misses", is_flag=True, help="List queries whose expected article was not ranked first.")
 def eval_command(file, articles_dir, index_dir, misses):
     """Score a TSV of query<TAB>expected id[<TAB>label]: MRR@10, Recall@1, Recall@5."""
+    from indexer import PUBLIC
     from kb.evaluate import EvalFileError, evaluate, format_table, read_queries
 
     try:
         queries = read_queries(file)
     except EvalFileError as error:
         raise click.ClickException(str(error)) from None
-    engine = _engine(_settings(articles_dir, index_dir))
-    overall, by_label = evaluate(queries, lambda q: [h.id for h in engine.search(q, limit=10).hits])
+    live = _live(_settings(articles_dir, index_dir))
+    with live.snapshot() as snapshot:
+        overall, by_label = evaluate(
+            queries, lambda q: [h.id for h in snapshot.search(q, limit=10, audiences=PUBLIC).hits]
+        )
+    live.close()
     click.echo(format_table(overall, by_label))
     if misses:
         for query, ranked in overall.misses:
@@ -259,13 +242,21 @@ def serve(articles_dir, index_dir, host, port, build):
     from kb.web import create_app
 
     settings = _settings(articles_dir, index_dir)
-    corpus = _load(settings)
     if build:
-        info = build_index(corpus, settings.index_dir)
+        info = build_index(_load(settings), settings.index_dir)
+        if info.repaired:
+            click.echo(f"the live build was damaged ({info.repaired}): rebuilt", err=True)
         click.echo(
             ("index up to date" if info.skipped else f"indexed {info.documents} articles") + f" in {settings.index_dir}"
         )
-    app = create_app(settings)
+    from indexer import DamagedBuild, IndexNotFound
+
+    try:
+        app = create_app(settings)
+    except IndexNotFound:
+        raise click.ClickException(f"no index in {settings.index_dir}. Run `kb index` first.") from None
+    except DamagedBuild as error:
+        raise click.ClickException(str(error)) from None
     app.run(host=host, port=port)
 
 

@@ -94,7 +94,7 @@ def make_environment(urls: StaticUrls, search: bool) -> Environment:
 
 def popular_articles(corpus: Corpus, limit: int = 8) -> list:
     """The live site's default popular questions (the export reads no analytics: it must be reproducible)."""
-    from kb.web.knowledge import DEFAULT_POPULAR
+    from kb.snapshot import DEFAULT_POPULAR
 
     chosen = [corpus.get(i) for i in DEFAULT_POPULAR]
     chosen = [a for a in chosen if a is not None and a.is_public]

@@ -1,12 +1,17 @@
-"""From articles to the engine: the bridge between ``kb`` and ``indexer``."""
+"""From articles to a build: the bridge between ``kb`` and ``indexer``."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from indexer import BuildInfo, IndexDoc, SearchEngine, Synonyms, build_index
+from indexer import BuildInfo, IndexDoc, build_index
 from kb.articles import Article
 from kb.corpus import Corpus, load_corpus
+from kb.published import attachments
+from kb.render import to_text
+
+_HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.DOTALL)
 
 
 def to_index_doc(article: Article) -> IndexDoc:
@@ -20,17 +25,27 @@ def to_index_doc(article: Article) -> IndexDoc:
         audience=article.audience,
         short_answer=article.short_answer,
         updated=article.updated.isoformat() if article.updated else "",
+        headings=headings(article),
     )
+
+
+def headings(article: Article) -> list[str]:
+    """Section headings as lines of ``article.text``: snippets leave them out."""
+    return [line for match in _HEADING.finditer(article.html) for line in to_text(match.group(1)).split("\n")]
 
 
 def build(articles: Path | Corpus, index_dir: Path, *, force: bool = False, progress=None) -> BuildInfo:
     """Check every article, then build; a corpus with problems raises before the index is touched.
 
-    Pass an already loaded ``Corpus`` to avoid reading the articles twice.
+    The build carries the articles as rendered, the categories and the synonyms, so servers
+    read nothing else. Pass an already loaded ``Corpus`` to avoid reading the articles twice.
     """
     corpus = articles if isinstance(articles, Corpus) else load_corpus(articles)
-    return build_index([to_index_doc(a) for a in corpus.articles], index_dir, force=force, progress=progress)
-
-
-def open_engine(corpus: Corpus, index_dir: Path) -> SearchEngine:
-    return SearchEngine(index_dir, Synonyms(corpus.synonyms))
+    return build_index(
+        [to_index_doc(a) for a in corpus.articles],
+        index_dir,
+        synonyms=corpus.synonyms,
+        attachments=attachments(corpus),
+        force=force,
+        progress=progress,
+    )

@@ -153,10 +153,9 @@ def settings(corpus, tmp_path) -> Settings:
 
 @pytest.fixture
 def engine(settings):
-    from kb.corpus import load_corpus
-    from kb.indexing import open_engine
+    from indexer import SearchEngine, live_path
 
-    engine = open_engine(load_corpus(settings.articles_dir), settings.index_dir)
+    engine = SearchEngine(live_path(settings.index_dir))
     yield engine
     engine.close()
 
@@ -188,9 +187,8 @@ def real_index(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def real_engine(real_index):
-    from kb.corpus import load_corpus
-    from kb.indexing import open_engine
+    from indexer import SearchEngine, live_path
 
-    engine = open_engine(load_corpus(REPO / "articles"), real_index)
+    engine = SearchEngine(live_path(real_index))
     yield engine
     engine.close()

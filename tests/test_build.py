@@ -28,12 +28,38 @@ def test_unchanged_corpus_is_not_rebuilt(tmp_path):
     assert not forced.skipped
 
 
-def test_switch_is_seen_by_an_open_engine(tmp_path):
+def test_an_engine_serves_one_fixed_build(tmp_path):
     build_index([doc(1, "포인트 조회")], tmp_path / "ix")
     engine = SearchEngine(tmp_path / "ix")
     assert [h.id for h in engine.search("포인트").hits] == ["a-1"]
     build_index([doc(2, "포인트 현금화")], tmp_path / "ix")
-    assert [h.id for h in engine.search("포인트").hits] == ["a-2"]
+    assert [h.id for h in engine.search("포인트").hits] == ["a-1"]  # never reopens itself
+    assert [h.id for h in SearchEngine(tmp_path / "ix").search("포인트").hits] == ["a-2"]
+    engine.close()
+
+
+def test_the_live_build_swaps_snapshots_and_closes_the_old_one_when_released(settings):
+    from kb.snapshot import LiveBuild
+
+    live = LiveBuild(settings.index_dir)
+    held = live.acquire()
+    assert held.get("pay-new") is None
+    (settings.articles_dir / "payments" / "pay-new.md").write_text(
+        "---\nid: pay-new\ntitle: 새로 생긴 간편결제 등록\ncategory: payments\n---\n간편결제는 앱에서 등록해요.\n",
+        encoding="utf-8",
+    )
+    build(settings.articles_dir, settings.index_dir)
+    fresh = live.acquire()
+    assert fresh is not held and fresh.get("pay-new") is not None
+    assert [h.id for h in fresh.search("간편결제", limit=5, audiences=("public",)).hits][:1] == ["pay-new"]
+    # the request that still holds the old snapshot finishes on it, consistently
+    assert held.get("pay-new") is None and held.search("분실", limit=5, audiences=("public",)).hits
+    assert not held.engine.closed
+    live.release(held)
+    assert held.engine.closed  # closed with every thread's searcher once nobody holds it
+    assert not fresh.engine.closed
+    live.release(fresh)
+    assert live.acquire() is fresh
 
 
 def test_failed_build_leaves_the_live_index(tmp_path):

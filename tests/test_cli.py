@@ -33,8 +33,34 @@ def test_search_json_contract(runner, settings):
     data = json.loads(result.output)
     assert data["query"] == "카드 잃어버렸어요"
     first = data["results"][0]
-    assert set(first) == {"id", "title", "category", "score", "snippet"}
+    assert set(first) >= {"id", "title", "category", "score", "snippet"}
     assert first["id"] == "lost-report"
+
+
+def test_search_json_carries_what_the_api_returns(runner, settings, client):
+    """One result shape: the CLI prints the API's fields, incl. what the query was read as."""
+    from kb.results import RESULT_KEYS
+
+    for query in ["zkem qnstlf", "분싫 신고", "ㅂㅅㅅㄱ"]:
+        cli = json.loads(invoke(runner, settings, "search", "--json", query).output)
+        api = client.get(f"/api/search?q={query}").get_json()
+        api.pop("search_id")
+        api.pop("popular", None)
+        assert cli == api, query
+        assert all(list(r) == list(RESULT_KEYS) for r in cli["results"])
+    layout = json.loads(invoke(runner, settings, "search", "--json", "zkem qnstlf").output)
+    assert layout["interpreted_as"] == "카드 분실" and layout["layout_fixed"]
+    typo = json.loads(invoke(runner, settings, "search", "--json", "분싫 신고").output)
+    assert typo["did_you_mean"] == "분실 신고"
+
+
+def test_search_takes_unquoted_words(runner, settings):
+    result = invoke(runner, settings, "search", "--json", "카드", "분실")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["query"] == "카드 분실" and data["results"][0]["id"] == "lost-report"
+    plain = invoke(runner, settings, "search", "카드", "분실")
+    assert plain.exit_code == 0 and "lost-report" in plain.output
 
 
 def test_search_stdin_json_lines(runner, settings):

@@ -101,17 +101,34 @@ def test_security_headers(client):
     assert response.headers["X-Frame-Options"] == "DENY"
 
 
-def test_stale_index_never_shows_an_article_that_became_internal(settings):
-    """The index says public, the article now says internal: search must follow the article."""
+def test_an_article_made_internal_leaves_every_public_surface_with_its_build(settings):
+    """Index and articles are one build: pages, search and suggestions switch together."""
+    from kb.indexing import build
     from kb.web import create_app
 
+    client = create_app(settings, TESTING=True).test_client()
+    urls = ["/api/search?q=해외 결제", "/search?q=해외 결제", "/api/suggest?q=해외", "/articles/pay-overseas"]
+    assert all("pay-overseas" in client.get(url).get_data(as_text=True) for url in urls[:3])
     path = settings.articles_dir / "payments" / "pay-overseas.md"
     path.write_text(path.read_text(encoding="utf-8").replace("updated:", "audience: internal\nupdated:"), "utf-8")
-    app = create_app(settings, TESTING=True)  # started without `kb index`
-    client = app.test_client()
-    assert client.get("/healthz").get_json()["index_matches_articles"] is False
-    for url in ["/api/search?q=해외 결제", "/search?q=해외 결제", "/api/suggest?q=해외"]:
+    build(settings.articles_dir, settings.index_dir)
+    for url in urls[:3]:
         assert "pay-overseas" not in client.get(url).get_data(as_text=True), url
+    assert client.get("/articles/pay-overseas").status_code == 404
+
+
+def test_the_server_never_reads_the_articles_folder(settings):
+    import shutil
+
+    from kb.web import create_app
+
+    shutil.rmtree(settings.articles_dir)
+    client = create_app(settings, TESTING=True).test_client()
+    assert client.get("/api/search?q=카드 분실").get_json()["results"][0]["id"] == "lost-report"
+    assert "<strong>분실 신고</strong>" in client.get("/articles/lost-report").get_data(as_text=True)
+    assert "/articles/pay-declined" in client.get("/categories/payments").get_data(as_text=True)
+    health = client.get("/healthz").get_json()
+    assert health["ok"] and not health["fallback"] and health["documents"] == 7
 
 
 def test_workers_starting_together_share_one_secret_key(tmp_path):
@@ -131,3 +148,22 @@ def test_api_gives_category_order_for_chips(client):
     data = client.get("/api/search?q=카드").get_json()
     assert data["category_order"] == ["customer-center", "payments", "lost-cards", "points"]
     assert data["category_labels"]["lost-cards"] == "분실·도난"
+
+
+def test_api_errors_are_json_with_one_shape(client):
+    for url, status in [
+        ("/api/articles/nope", 404),
+        ("/api/articles/agent-script", 404),
+        ("/api/nope", 404),
+        ("/api/search?q=카드&category=nope", 400),
+        ("/agent/api/search?q=카드", 401),
+    ]:
+        response = client.get(url)
+        assert response.status_code == status, url
+        assert response.mimetype == "application/json", url
+        body = response.get_json()
+        assert set(body) == {"error", "status"} and body["status"] == status and body["error"], url
+    refused = client.post("/api/search")  # no CSRF token, and GET only
+    assert refused.get_json()["status"] == refused.status_code in (400, 405)
+    page = client.get("/articles/nope")
+    assert page.status_code == 404 and page.mimetype == "text/html"

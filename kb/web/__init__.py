@@ -14,8 +14,8 @@ from kb.config import Settings
 from kb.presentation import install as install_presentation
 from kb.sessions import RevokedSessions
 from kb.site_settings import SITE_FILE, load_site_settings
+from kb.snapshot import LiveBuild
 from kb.throttle import LoginThrottle
-from kb.web.knowledge import KnowledgeBase
 
 SITE_DIR = Path(__file__).resolve().parents[2] / "site"
 
@@ -85,17 +85,22 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
         # behind nginx/a load balancer: take the client address from X-Forwarded-For (login throttling needs it)
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.json.ensure_ascii = False
-    app.extensions["kb"] = KnowledgeBase(settings)
+    app.extensions["kb"] = LiveBuild(settings.index_dir)  # the build only: articles/ is never read here
     app.extensions["kb.analytics"] = Analytics(settings.analytics_db, settings.retention_days)
     # security state shares the analytics file; tables are created once here, not per request
     app.extensions["kb.login_throttle"] = LoginThrottle(settings.analytics_db)
     app.extensions["kb.revoked_sessions"] = RevokedSessions(settings.analytics_db)
 
-    from kb.web import agent, api, csrf, public
+    from indexer import marked_parts
+    from kb.web import agent, api, csrf, errors, public
+    from kb.web.knowledge import release_snapshot
 
     app.extensions["kb.site"] = load_site_settings(app.config.get("KB_SITE_FILE") or SITE_FILE)
     install_presentation(app.jinja_env, app.extensions["kb.site"])
+    app.jinja_env.globals["marked_parts"] = marked_parts
+    app.teardown_request(release_snapshot)
     csrf.init_app(app)
+    errors.init_app(app)
     app.after_request(_security_headers)
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)

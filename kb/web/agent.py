@@ -8,16 +8,17 @@ import time
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 
+from indexer import EVERYONE
 from kb.sessions import RevokedSessions
 from kb.throttle import LoginThrottle
 from kb.users import UserError, load_users, verify
 from kb.web.api import search_json
-from kb.web.knowledge import analytics, knowledge_base, log_search
+from kb.web.errors import json_error
+from kb.web.knowledge import analytics, knowledge_base, log_search, query_arg, run_search
 from kb.web.public import int_arg
 
 bp = Blueprint("agent", __name__, url_prefix="/agent")
 
-BOTH = ("public", "internal")
 SESSION_HOURS = 12
 
 
@@ -58,7 +59,7 @@ def login_required(view):
     def wrapped(*args, **kwargs):
         if current_user() is None:
             if request.path.startswith("/agent/api/"):
-                return {"error": "login required"}, 401
+                return json_error(401, "login required")
             return redirect(url_for("agent.login", next=request.full_path if request.args else request.path))
         return view(*args, **kwargs)
 
@@ -109,15 +110,15 @@ def logout():
 @login_required
 def console():
     kb = knowledge_base()
-    q = request.args.get("q", "")[:200]
-    response = kb.search(q, limit=20, audiences=BOTH) if q.strip() else None
+    q = query_arg()
+    response = run_search(q, limit=20, audiences=EVERYONE, endpoint="agent.article") if q.strip() else None
     search_id = log_search(response, "agent", None) if response else None
     return render_template(
         "agent/console.html",
         q=q,
         response=response,
         search_id=search_id,
-        categories=kb.corpus.categories,
+        categories=kb.categories,
         user=current_user(),
     )
 
@@ -126,17 +127,16 @@ def console():
 @login_required
 def article(article_id: str):
     kb = knowledge_base()
-    found = kb.corpus.get(article_id)
+    found = kb.visible(article_id, EVERYONE)
     if found is None:
         abort(404)
     if "r" in request.args or "sid" in request.args:
         analytics().log_click(article_id=found.id, search_id=int_arg("sid"), rank=int_arg("r"))
-    related = [r for r in (kb.corpus.get(i) for i in found.related) if r is not None]
     return render_template(
         "agent/article.html",
         article=found,
-        related=related,
-        category=kb.corpus.categories.get(found.category),
+        related=kb.related(found, EVERYONE),
+        category=kb.categories.get(found.category),
         user=current_user(),
     )
 
@@ -144,4 +144,4 @@ def article(article_id: str):
 @bp.get("/api/search")
 @login_required
 def api_search():
-    return search_json(BOTH, "agent", "agent.article")
+    return search_json(EVERYONE, "agent", "agent.article")

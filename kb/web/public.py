@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 
-from kb.web.knowledge import analytics, knowledge_base, log_search, public_article
+from indexer import PUBLIC
+from kb.web.knowledge import (
+    analytics,
+    knowledge_base,
+    live_build,
+    log_search,
+    popular,
+    public_article,
+    query_arg,
+    run_search,
+)
 
 bp = Blueprint("public", __name__)
 
-PUBLIC = ("public",)
 RESULTS_PER_PAGE = 20
 VOTES_REMEMBERED = 40  # the session cookie stays small: the oldest votes are forgotten first
 
@@ -23,22 +32,20 @@ def int_arg(name: str) -> int | None:
 @bp.get("/")
 def home():
     kb = knowledge_base()
-    counts = {key: len(kb.corpus.in_category(key)) for key in kb.corpus.categories}
-    return render_template(
-        "home.html", categories=kb.corpus.categories.values(), counts=counts, popular=kb.popular(analytics())
-    )
+    counts = {key: len(kb.in_category(key)) for key in kb.categories}
+    return render_template("home.html", categories=kb.categories.values(), counts=counts, popular=popular())
 
 
 @bp.get("/search")
 def search():
     kb = knowledge_base()
-    q = request.args.get("q", "")[:200]
+    q = query_arg()
     category = request.args.get("category") or None
-    if category not in kb.corpus.categories:
+    if category not in kb.categories:
         category = None
     response = search_id = None
     if q.strip():
-        response = kb.search(q, limit=RESULTS_PER_PAGE, category=category, audiences=PUBLIC)
+        response = run_search(q, limit=RESULTS_PER_PAGE, category=category, audiences=PUBLIC)
         search_id = log_search(response, "public", category)
     return render_template(
         "search.html",
@@ -47,8 +54,8 @@ def search():
         response=response,
         search_id=search_id,
         search_category=category,
-        categories=kb.corpus.categories,
-        popular=kb.popular(analytics()),
+        categories=kb.categories,
+        popular=popular(),
     )
 
 
@@ -58,12 +65,11 @@ def article(article_id: str):
     found = public_article(kb, article_id)
     if "r" in request.args or "sid" in request.args:
         analytics().log_click(article_id=found.id, search_id=int_arg("sid"), rank=int_arg("r"))
-    related = [r for r in (kb.corpus.get(i) for i in found.related) if r is not None and r.is_public]
     return render_template(
         "article.html",
         article=found,
-        related=related,
-        category=kb.corpus.categories.get(found.category),
+        related=kb.related(found),
+        category=kb.categories.get(found.category),
         vote=_vote_cast(found.id),
     )
 
@@ -121,12 +127,10 @@ def feedback(article_id: str):
 @bp.get("/categories/<key>")
 def category(key: str):
     kb = knowledge_base()
-    found = kb.corpus.categories.get(key)
+    found = kb.categories.get(key)
     if found is None:
         abort(404)
-    return render_template(
-        "category.html", category=found, articles=kb.corpus.in_category(key), categories=kb.corpus.categories
-    )
+    return render_template("category.html", category=found, articles=kb.in_category(key), categories=kb.categories)
 
 
 @bp.get("/favicon.ico")
@@ -137,15 +141,5 @@ def favicon():
 
 @bp.get("/healthz")
 def healthz():
-    kb = knowledge_base()
-    return {"ok": True, "index_matches_articles": kb.index_matches_articles}
-
-
-@bp.app_errorhandler(404)
-def not_found(error):
-    return render_template("error.html", title="페이지를 찾을 수 없습니다", message=None), 404
-
-
-@bp.app_errorhandler(400)
-def bad_request(error):
-    return render_template("error.html", title="요청을 처리할 수 없습니다", message=error.description), 400
+    """Which build answers; ``fallback`` is true while a damaged live build is bypassed."""
+    return live_build().status()

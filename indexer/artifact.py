@@ -1,0 +1,116 @@
+"""What a build folder holds, where the live one is, and how to tell a damaged one.
+
+Layout under the index root::
+
+    current -> builds/20261125T135012123456-3f2a9c   (symlink, replaced atomically)
+    builds/<name>/                                   one immutable, self-contained build:
+        Whoosh segment files
+        tables/*.json      derived at build time (vocabularies, suggestions, documents)
+        app/*.json         what the application serves (articles as rendered, categories)
+        synonyms.json      the synonym groups the build was made with
+        meta.json          content hash, versions, and a sha256 of every other file
+    builds/<name>.tmp/                               a build being written (never served)
+
+A server opens a build once and trusts it only after ``verify_build`` has compared every
+file with its checksum: a truncated segment or a half-copied folder is found before Whoosh
+maps it, and the newest build that still verifies is served instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+META = "meta.json"
+STAGING_SUFFIX = ".tmp"
+FORMAT_VERSION = 1  # bump when the folder layout changes: older builds are then rebuilt
+
+
+class IndexNotFound(Exception):
+    """No index has been built at this location yet."""
+
+
+class DamagedBuild(Exception):
+    """A build folder whose files do not match its meta.json (truncated, missing, edited)."""
+
+
+def live_path(index_root: str | os.PathLike) -> Path:
+    """The directory of the build being served (resolved, so a later switch does not move it)."""
+    live = Path(index_root) / "current"
+    if not live.exists():
+        raise IndexNotFound(f"no index in {index_root}. Run `kb index` first.")
+    return live.resolve()
+
+
+def read_meta(index_root: str | os.PathLike) -> dict:
+    """meta.json of the live build."""
+    return read_build_meta(live_path(index_root))
+
+
+def read_build_meta(build: Path) -> dict:
+    try:
+        return json.loads((build / META).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DamagedBuild(f"{build}: meta.json is missing") from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise DamagedBuild(f"{build}: meta.json is unreadable ({error})") from None
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def checksums(build: Path) -> dict[str, dict]:
+    """Every file of a build except meta.json: relative path -> {size, sha256}."""
+    out = {}
+    for path in sorted(p for p in build.rglob("*") if p.is_file()):
+        name = path.relative_to(build).as_posix()
+        if name != META:
+            out[name] = {"size": path.stat().st_size, "sha256": file_sha256(path)}
+    return out
+
+
+def verify_build(build: Path) -> dict:
+    """meta.json of ``build`` if every file it lists is there, whole and unchanged; else DamagedBuild."""
+    meta = read_build_meta(build)
+    files = meta.get("files")
+    if meta.get("format") != FORMAT_VERSION or not isinstance(files, dict) or not files:
+        raise DamagedBuild(f"{build}: built by another version (format {meta.get('format')}); run `kb index`")
+    for name, expected in files.items():
+        path = build / name
+        try:
+            size = path.stat().st_size
+        except OSError:
+            raise DamagedBuild(f"{build}: {name} is missing") from None
+        if size != expected["size"]:
+            raise DamagedBuild(f"{build}: {name} has {size} bytes, expected {expected['size']}")
+        if file_sha256(path) != expected["sha256"]:
+            raise DamagedBuild(f"{build}: {name} does not match its checksum")
+    return meta
+
+
+def finished_builds(index_root: str | os.PathLike) -> list[Path]:
+    """Completed build folders, newest first (names start with their build time)."""
+    builds = Path(index_root) / "builds"
+    if not builds.is_dir():
+        return []
+    done = [p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(STAGING_SUFFIX)]
+    return sorted(done, key=lambda p: p.name, reverse=True)
+
+
+def newest_good_build(index_root: str | os.PathLike, *, skip: Path | None = None) -> tuple[Path, dict] | None:
+    """The newest build that verifies (other than ``skip``), with its meta, or None."""
+    for build in finished_builds(index_root):
+        if skip is not None and build == skip:
+            continue
+        try:
+            return build, verify_build(build)
+        except DamagedBuild:
+            continue
+    return None
