@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from indexer import BuildInfo, IndexDoc, build_index
+from indexer import BuildInfo, IndexDoc, build_index, content_hash
 from kb.articles import Article
 from kb.corpus import Corpus, load_corpus
 from kb.published import attachments
@@ -32,6 +32,11 @@ def to_index_doc(article: Article) -> IndexDoc:
 def headings(article: Article) -> list[str]:
     """Section headings as lines of ``article.text``: snippets leave them out."""
     return [line for match in _HEADING.finditer(article.html) for line in to_text(match.group(1)).split("\n")]
+
+
+def corpus_hash(corpus: Corpus) -> str:
+    """The content hash a build of ``corpus`` gets: equal hashes, same build."""
+    return content_hash([to_index_doc(a) for a in corpus.articles], corpus.synonyms, attachments(corpus))
 
 
 def build(articles: Path | Corpus, index_dir: Path, *, force: bool = False, progress=None) -> BuildInfo:

@@ -12,21 +12,24 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from indexer import IndexNotFound, content_hash, read_meta
+from indexer import DamagedBuild, IndexNotFound, SearchEngine, read_meta
 from kb.corpus import Corpus
-from kb.indexing import build, open_engine, to_index_doc
+from kb.indexing import build, corpus_hash
 
 
 @contextlib.contextmanager
 def engine_for(corpus: Corpus, index_dir: Path | None = None) -> Iterator[object]:
-    digest = content_hash([to_index_doc(a) for a in corpus.articles])
+    digest = corpus_hash(corpus)
     if index_dir is not None:
         try:
             live = read_meta(index_dir).get("content_hash")
-        except (IndexNotFound, ValueError, OSError):
+        except (IndexNotFound, DamagedBuild, ValueError, OSError):
             live = None
-        if live == digest:
-            engine = open_engine(corpus, index_dir)
+        try:
+            engine = SearchEngine(index_dir) if live == digest else None  # verifies its checksums
+        except (DamagedBuild, OSError):
+            engine = None
+        if engine is not None:
             try:
                 yield engine
             finally:
@@ -34,7 +37,7 @@ def engine_for(corpus: Corpus, index_dir: Path | None = None) -> Iterator[object
             return
     with tempfile.TemporaryDirectory(prefix="kb-check-") as temp:
         build(corpus, Path(temp))
-        engine = open_engine(corpus, Path(temp))
+        engine = SearchEngine(Path(temp))
         try:
             yield engine
         finally:
