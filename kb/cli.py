@@ -238,19 +238,26 @@ def user_add(name, password, users_file):
 @click.option("--build/--no-build", default=True, show_default=True, help="Build the index first if articles changed.")
 def serve(articles_dir, index_dir, host, port, build):
     """Run the web UI with Flask's development server (use gunicorn in production)."""
+    from indexer import DamagedBuild, IndexNotFound
     from kb.indexing import build as build_index
     from kb.web import create_app
 
     settings = _settings(articles_dir, index_dir)
     if build:
-        info = build_index(_load(settings), settings.index_dir)
-        if info.repaired:
-            click.echo(f"the live build was damaged ({info.repaired}): rebuilt", err=True)
-        click.echo(
-            ("index up to date" if info.skipped else f"indexed {info.documents} articles") + f" in {settings.index_dir}"
-        )
-    from indexer import DamagedBuild, IndexNotFound
-
+        try:
+            corpus = _load(settings)
+        except click.ClickException as error:
+            if not (settings.index_dir / "current").exists():
+                raise
+            click.echo(f"{error.message}; serving the last good build until then", err=True)
+        else:
+            info = build_index(corpus, settings.index_dir)
+            if info.repaired:
+                click.echo(f"the live build was damaged ({info.repaired}): rebuilt", err=True)
+            click.echo(
+                ("index up to date" if info.skipped else f"indexed {info.documents} articles")
+                + f" in {settings.index_dir}"
+            )
     try:
         app = create_app(settings)
     except IndexNotFound:

@@ -122,12 +122,13 @@ class LiveBuild:
             found = newest_good_build(self.index_dir, skip=build)
             if found is None:
                 raise DamagedBuild(f"{error}; no other build verifies: run `kb index --force`") from None
-            self._damaged(error, found[0])
+            self.problem = self._damaged(error, found[0])
             return Snapshot(*found)
 
-    def _damaged(self, error: Exception, serving: Path) -> None:
-        self.problem = f"{error}; serving {serving.name}"
+    @staticmethod
+    def _damaged(error: Exception, serving: Path) -> str:
         log.error("damaged build: %s; serving the last good build %s (run `kb index` to rebuild)", error, serving.name)
+        return f"{error}; serving {serving.name}"
 
     def acquire(self) -> Snapshot:
         """The snapshot to answer one request with; hand it back with ``release``."""
@@ -167,11 +168,29 @@ class LiveBuild:
             try:
                 fresh = Snapshot.open(target)
             except (DamagedBuild, OSError, ValueError, KeyError) as error:
-                self._damaged(error, self._snapshot.path)
+                self.problem = self._damaged(error, self._snapshot.path)
                 return
             self._replace(fresh, problem=None)
         finally:
             self._opening.release()
+
+    def recover(self, snapshot: Snapshot) -> Snapshot | None:
+        """After ``snapshot`` failed: if its build no longer verifies (a file was truncated or
+        removed under the running server), serve the newest good build and return it, held
+        for the caller. None when the build is intact: the failure is a bug, not damage."""
+        try:
+            verify_build(snapshot.path)
+            return None
+        except DamagedBuild as error:
+            damage = error
+        with self._opening:
+            if self._snapshot is snapshot:
+                found = newest_good_build(self.index_dir, skip=snapshot.path)
+                if found is None:
+                    log.error("damaged build: %s; no other build verifies: run `kb index --force`", damage)
+                    return None
+                self._replace(Snapshot(*found), problem=self._damaged(damage, found[0]))
+        return self.acquire()
 
     def _replace(self, fresh: Snapshot, problem: str | None) -> None:
         with self._lock:
@@ -183,6 +202,7 @@ class LiveBuild:
 
     def status(self) -> dict:
         """For /healthz: which build answers, and whether it is a fallback."""
+        self._follow_current()
         snapshot = self._snapshot
         return {
             "ok": True,

@@ -44,9 +44,20 @@ def links(endpoint: str = "public.article") -> Links:
 def run_search(
     text: str, *, limit: int, audiences: Audiences, category: str | None = None, endpoint: str = "public.article"
 ) -> Results:
-    return search_results(
-        knowledge_base(), text, limit=limit, audiences=audiences, category=category, links=links(endpoint)
-    )
+    """Search this request's snapshot; if its build turns out damaged, once more on the fallback."""
+    try:
+        return search_results(
+            knowledge_base(), text, limit=limit, audiences=audiences, category=category, links=links(endpoint)
+        )
+    except Exception:
+        fallback = live_build().recover(g.kb_snapshot)
+        if fallback is None:
+            raise
+        release_snapshot()
+        g.kb_snapshot = fallback
+        return search_results(
+            fallback, text, limit=limit, audiences=audiences, category=category, links=links(endpoint)
+        )
 
 
 def public_article(kb: Snapshot, article_id: str) -> Article:
