@@ -40,6 +40,7 @@ class ScoreTable:
     terms: dict[str, Row]  # Kiwi terms over title/questions/tags/body
     grams: dict[str, Row]  # syllable n-grams over head_ng/body_ng
     documents: int  # document numbers run from 0 to documents - 1
+    ids: list[str] = field(default_factory=list)  # document number -> article id
     skipped: set[tuple[str, str]] = field(default_factory=set)  # (field, term) too common to score
     # The skipped fields' scores of Kiwi terms: the live search drops common terms only from the
     # top-level OR, so inside a synonym phrase (And) they still count.
@@ -113,7 +114,7 @@ def build_table(reader, documents: Sequence[int] | None = None) -> ScoreTable:
         keep = np.zeros(count, dtype=bool)
         keep[list(documents)] = True
     common = max(COMMON_TERM_MIN_DOCS, count * COMMON_TERM_SHARE)
-    table = ScoreTable({}, {}, count)
+    table = ScoreTable({}, {}, count, [reader.stored_fields(n).get("id", "") for n in range(count)])
     for kind, weights in (("t", FIELD_WEIGHTS), ("g", NGRAM_WEIGHTS)):
         rows: dict[str, dict[int, float]] = {}
         common_rows: dict[str, dict[int, float]] = {}
@@ -148,10 +149,16 @@ def build_table(reader, documents: Sequence[int] | None = None) -> ScoreTable:
     return table
 
 
-def open_table(index_path, documents: Sequence[int] | None = None) -> ScoreTable:
-    """The table of the build in ``index_path`` (a build folder, e.g. ``build.live_path(root)``)."""
+def open_table(index_path, audiences: Sequence[str] | None = None) -> ScoreTable:
+    """The table of the build in ``index_path`` (a build folder, e.g. ``build.live_path(root)``).
+
+    ``audiences``: keep only those articles' postings (the static export passes ("public",)).
+    """
     from whoosh import index as whoosh_index
 
     ix = whoosh_index.open_dir(str(index_path))
     with ix.reader() as reader:
+        documents = None
+        if audiences is not None:
+            documents = [n for n, stored in reader.iter_docs() if stored.get("audience") in audiences]
         return build_table(reader, documents)

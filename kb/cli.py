@@ -206,7 +206,7 @@ def export(out, articles_dir, index_dir, base_url):
     if base_url and not base_url.startswith(("http://", "https://")):
         raise click.BadParameter("must start with http:// or https://", param_hint="--base-url")
     settings = _settings(articles_dir, index_dir)
-    run_export(_load(settings), settings, out, base_url, search=False)  # browser search: next step
+    run_export(_load(settings), settings, out, base_url)
 
 
 @main.group()

@@ -18,7 +18,7 @@ from kb.export_files import ExportWriter, WriteStats
 from kb.export_pages import SITE_DIR, render_pages, robots, sitemap
 
 # What of site/static the export needs (the agent console's assets are not public pages).
-STATIC_ASSETS = ("style.css", "search.js", "static-search.js", "favicon.svg")
+STATIC_ASSETS = ("style.css", "search.js", "hangul.js", "static-search.js", "favicon.svg")
 
 Progress = Callable[[int, int], None]
 

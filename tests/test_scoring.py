@@ -35,7 +35,7 @@ def test_table_scores_equal_whoosh_scores(real_engine, table, query):
 
 def test_rows_hold_only_the_requested_documents(real_index, real_engine):
     public = sorted(real_engine.allowed(("public",)))
-    table = open_table(live_path(real_index), documents=public)
+    table = open_table(live_path(real_index), audiences=("public",))
     internal = set(range(len(real_engine.documents))) - set(public)
     assert internal
     for row in [*table.terms.values(), *table.grams.values()]:

@@ -1,0 +1,283 @@
+"""The browser's search index: what Kiwi and the live engine know, precomputed as small script shards.
+
+No analyzer runs in the browser. At export time we write (public articles only):
+
+- ``t/<n>.js`` postings: per term (Kiwi morpheme) and per syllable bigram, the public documents
+  and their field-weighted BM25F weights, read from the live build (``indexer.scoring``), so the
+  browser ranks as the live search does;
+- ``l/<n>.js`` a lexicon: each surface form seen in the articles (잃어버렸, 분실) -> its term, used
+  to segment what the user typed (카드분실신고 -> 카드 분실 신고, 잃어버렸어요 -> 잃어버리);
+- ``v/<n>.js`` the typo vocabulary (word -> document frequency) by first consonant;
+- ``i/<n>.js`` 초성 readings (ㅂㅅㅅㄱ -> 분실 신고), decided as ``Suggester.decode_initials`` does;
+- ``d/<n>.js`` the documents shown in results (title, short answer, text for snippets);
+- ``meta.js`` sizes, categories, popular questions and the synonym groups.
+
+Every shard is a script calling ``KBSearchShard(kind, number, data)``: browsers may load scripts
+from file:// where fetch is blocked. Shards are chosen by a hash of the term, so one query
+loads only the few it needs. Output is sorted and has no timestamps: same input, same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+from indexer import analyze, live_path, normalize, normalize_query
+from indexer.hangul import CHOSEONG, initials, is_initials_query, is_syllable
+from indexer.query import (
+    CORRECTION_WEIGHT,
+    MAX_NGRAMS,
+    MAX_TERMS,
+    SYNONYM_WEIGHT,
+)
+from indexer.scoring import ScoreTable, open_table
+from indexer.search import CANDIDATES, RELATIVE_CUTOFF
+from indexer.segment import ENDINGS
+from indexer.suggest import MAX_ENTRIES_PER_DOC
+from indexer.synonyms import Synonyms
+from kb.corpus import Corpus
+from kb.export_pages import article_path, popular_articles
+
+WEIGHT_SCALE = 1000  # weights are written as integers (three decimals)
+MAX_POSTINGS = 400  # per term, the best-weighted documents (the live search keeps 200 candidates)
+SHARD_BYTES = 6000  # target size of a shard before compression
+MAX_INITIALS = 6  # longest 초성 query read off the titles
+VERB_TAGS = ("VV", "VA")
+
+
+def fnv1a(text: str) -> int:
+    """32-bit FNV-1a over code points: the same number in static-search.js picks the same shard."""
+    h = 2166136261
+    for ch in text:
+        h = ((h ^ ord(ch)) * 16777619) & 0xFFFFFFFF
+    return h
+
+
+def _shards(total_bytes: int) -> int:
+    count = 1
+    while count * SHARD_BYTES < total_bytes and count < 8192:
+        count *= 2
+    return count
+
+
+def _script(kind: str, number: int | str, data) -> str:
+    return f"KBSearchShard({json.dumps(kind)},{json.dumps(number)},{_json(data)});\n"
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _postings(row) -> list[list[int]]:
+    """[doc deltas, integer weights], at most MAX_POSTINGS documents (the heaviest)."""
+    pairs = list(zip(row.docs.tolist(), row.weights.tolist(), strict=True))
+    if len(pairs) > MAX_POSTINGS:
+        pairs = sorted(sorted(pairs, key=lambda p: (-p[1], p[0]))[:MAX_POSTINGS])
+    deltas, weights, previous = [], [], 0
+    for doc, weight in pairs:
+        deltas.append(doc - previous)
+        weights.append(round(weight * WEIGHT_SCALE))
+        previous = doc
+    return [deltas, weights]
+
+
+def _contracted(stem: str) -> list[str]:
+    """Spellings of a vowel-final verb stem before 어/았/ㄴ/ㄹ endings: 바꾸 -> 바꿔, 바꿨, 바꾼, 바꿀.
+
+    Only what differs from the stem itself (a stem with a final consonant is a prefix of its forms).
+    """
+    last = stem[-1]
+    if not is_syllable(last):
+        return []
+    index = ord(last) - 0xAC00
+    initial, vowel, final = index // 588, (index % 588) // 28, index % 28
+    if final:
+        return []
+    contractions = {8: 9, 13: 14, 20: 6, 0: 0, 4: 4, 18: 4}  # ㅗ→ㅘ ㅜ→ㅝ ㅣ→ㅕ ㅏ ㅓ ㅡ→ㅓ
+    forms = []
+
+    def syllable(v: int, f: int) -> str:
+        return chr(0xAC00 + (initial * 21 + v) * 28 + f)
+
+    for f in (4, 8, 17, 20):  # ㄴ ㄹ ㅂ ㅆ on the stem's own vowel (간, 갈, 갑니다, 갔)
+        forms.append(stem[:-1] + syllable(vowel, f))
+    if vowel in contractions:
+        v = contractions[vowel]
+        forms += [stem[:-1] + syllable(v, 0), stem[:-1] + syllable(v, 20)]
+    return forms
+
+
+class SearchData:
+    """Collects every table the browser needs from the corpus and the live build."""
+
+    def __init__(self, corpus: Corpus, table: ScoreTable):
+        self.corpus = corpus
+        self.table = table
+        public = {a.id for a in corpus.public}
+        # public documents in build order: their position is their number in the browser
+        self.docnums = [n for n, i in enumerate(table.ids) if i in public]
+        self.position = {n: p for p, n in enumerate(self.docnums)}
+        self.articles = [corpus.get(table.ids[n]) for n in self.docnums]
+        self.vocabulary = self._vocabulary()
+
+    def _remap(self, row):
+        import numpy as np
+
+        from indexer.scoring import Row
+
+        keep = [i for i, d in enumerate(row.docs.tolist()) if d in self.position]
+        docs = np.array([self.position[row.docs[i]] for i in keep], dtype=np.int64)
+        return Row(docs, row.weights[keep])
+
+    def _vocabulary(self) -> dict[str, int]:
+        """Public terms -> number of public documents (the typo and existence vocabulary)."""
+        out: dict[str, int] = {}
+        for source in (self.table.terms, self.table.common):
+            for term, row in source.items():
+                count = sum(1 for d in row.docs.tolist() if d in self.position)
+                if count:
+                    out[term] = max(out.get(term, 0), count)
+        return out
+
+    def postings(self) -> dict[str, list]:
+        out: dict[str, list] = {}
+        for prefix, source in (("t", self.table.terms), ("g", self.table.grams)):
+            for term, row in source.items():
+                row = self._remap(row)
+                if len(row.docs):
+                    out[prefix + term] = _postings(row)
+        for term in self.vocabulary:  # known but too common to score: still a word the speller knows
+            out.setdefault("t" + term, [[], []])
+        return out
+
+    def lexicon(self) -> dict[str, list]:
+        """Surface form -> [term, document frequency], from Kiwi's analysis of every public text."""
+        seen: dict[str, Counter] = defaultdict(Counter)
+        stems: set[str] = set()
+        for article in self.articles:
+            for text in (article.title, *article.questions, *article.tags, article.text):
+                for term in analyze(text):
+                    if term.text not in self.vocabulary:
+                        continue
+                    surface = normalize(text[term.start : term.end])
+                    seen[surface][term.text] += 1
+                    if term.tag.split("-")[0] in VERB_TAGS:
+                        stems.add(term.text)
+        for term in self.vocabulary:
+            seen[term][term] += 1
+        for stem in stems:
+            for form in _contracted(stem):
+                seen[form][stem] += 1
+        lexicon = {}
+        for surface, terms in seen.items():
+            if not surface.strip() or " " in surface:
+                continue
+            term = min(terms, key=lambda t: (-terms[t], t))
+            lexicon[surface] = [term, self.vocabulary.get(term, 0)]
+        return lexicon
+
+    def initials(self) -> dict[str, str]:
+        """초성 needle -> reading, as ``Suggester.decode_initials`` reads it (commonest; most spaces)."""
+        readings: dict[str, Counter] = defaultdict(Counter)
+        spellings: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for article in self.articles:
+            for text in [article.title, *article.questions][:MAX_ENTRIES_PER_DOC]:
+                normalized = normalize_query(text)
+                positions = [i for i, ch in enumerate(normalized) if not ch.isspace()]
+                squashed = "".join(initials(normalized).split())
+                for at in range(len(squashed)):
+                    start = positions[at]
+                    if start > 0 and normalized[start - 1] != " ":
+                        continue
+                    for size in range(2, min(MAX_INITIALS, len(squashed) - at) + 1):
+                        needle = squashed[at : at + size]
+                        if not all(ch in CHOSEONG for ch in needle) or squashed.find(needle) != at:
+                            continue
+                        reading = normalized[start : positions[at + size - 1] + 1]
+                        if all(is_syllable(ch) or ch == " " for ch in reading):
+                            key = "".join(reading.split())
+                            readings[needle][key] += 1
+                            spellings[needle, key].add(reading)
+        out = {}
+        for needle, counter in readings.items():
+            best = counter.most_common(1)[0][0]
+            out[needle] = max(spellings[needle, best], key=lambda r: (r.count(" "), r))
+        return out
+
+    def synonyms(self) -> list[list[list[str]]]:
+        """Synonym groups as analyzed term sequences; variants with a non-public word are left out."""
+        groups = []
+        for variants in Synonyms(self.corpus.synonyms).groups:
+            kept = [list(v) for v in variants if all(t in self.vocabulary for t in v)]
+            if len(kept) > 1:
+                groups.append(kept)
+        return groups
+
+    def documents(self) -> list[list]:
+        return [
+            [
+                a.id,
+                a.title,
+                a.category,
+                a.short_answer,
+                a.text,
+                a.updated.isoformat() if a.updated else "",
+            ]
+            for a in self.articles
+        ]
+
+
+def _sharded(kind: str, items: dict, count: int, key) -> Iterator[tuple[str, str]]:
+    shards: list[dict] = [{} for _ in range(count)]
+    for name, value in items.items():
+        shards[key(name) % count][name] = value
+    for number, shard in enumerate(shards):
+        yield f"{kind}/{number}.js", _script(kind, number, shard)
+
+
+def search_files(corpus: Corpus, index_dir: Path) -> Iterator[tuple[str, str]]:
+    """(path under static/search/, script text) for every file of the browser's index."""
+    table = open_table(live_path(index_dir), audiences=("public",))
+    data = SearchData(corpus, table)
+    postings, lexicon, initials_table = data.postings(), data.lexicon(), data.initials()
+    vocabulary = {w: df for w, df in data.vocabulary.items() if len(w) >= 2 and all(is_syllable(c) for c in w)}
+    documents = data.documents()
+
+    counts = {
+        "t": _shards(len(_json(postings).encode())),
+        "l": _shards(len(_json(lexicon).encode())),
+        "i": _shards(len(_json(initials_table).encode())),
+    }
+    per_doc = max(1, SHARD_BYTES // max(1, len(_json(documents).encode()) // max(1, len(documents))))
+    files: list[tuple[str, str]] = []
+    files += _sharded("t", postings, counts["t"], fnv1a)
+    files += _sharded("l", lexicon, counts["l"], lambda s: fnv1a(s[0]))
+    files += _sharded("i", initials_table, counts["i"], lambda s: fnv1a(s[:2]))
+    by_initial: dict[str, dict[str, int]] = defaultdict(dict)
+    for word, df in vocabulary.items():
+        by_initial[str((ord(word[0]) - 0xAC00) // 588)][word] = df
+    files += [(f"v/{k}.js", _script("v", int(k), v)) for k, v in sorted(by_initial.items(), key=lambda kv: int(kv[0]))]
+    for start in range(0, len(documents), per_doc):
+        files.append((f"d/{start // per_doc}.js", _script("d", start // per_doc, documents[start : start + per_doc])))
+
+    digest = hashlib.sha256()
+    for path, text in files:
+        digest.update(path.encode() + b"\0" + text.encode())
+    categories = corpus.categories
+    meta = {
+        "version": digest.hexdigest()[:12],
+        "documents": len(documents),
+        "shards": {**counts, "d": per_doc},
+        "vocabulary_initials": sorted(int(k) for k in by_initial),
+        "categories": [[key, c.label] for key, c in categories.items()],
+        "popular": [[a.title, article_path(a.id)] for a in popular_articles(corpus)],
+        "synonyms": data.synonyms(),
+        "weights": {"correction": CORRECTION_WEIGHT, "synonym": SYNONYM_WEIGHT, "scale": WEIGHT_SCALE},
+        "endings": list(ENDINGS),
+        "limits": {"terms": MAX_TERMS, "ngrams": MAX_NGRAMS, "candidates": CANDIDATES, "cutoff": RELATIVE_CUTOFF},
+    }
+    yield "meta.js", f"window.KB_SEARCH_META={_json(meta)};\n"
+    yield from files

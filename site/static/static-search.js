@@ -1,0 +1,488 @@
+/* The static export's search: the live engine's query plan and scores, in the browser.
+ *
+ * No analyzer runs here. `kb export` wrote what Kiwi and the live build know as small script
+ * shards (kb/export_search.py): term postings with their field-weighted BM25F weights, a
+ * lexicon of surface forms, the typo vocabulary, 초성 readings and documents. A query is
+ * planned as indexer/query.py plans it (normalize -> keyboard layout -> 초성 -> segment ->
+ * typo -> synonyms -> bigrams), scored from the same weights, and returned in the live API's
+ * JSON shape, so site/static/search.js renders it exactly as it renders /api/search.
+ * Shards are loaded with <script> tags (fetch is blocked on file://), only those a query needs.
+ */
+(function (root) {
+  "use strict";
+  const H = root.KBHangul || (typeof require !== "undefined" ? require("./hangul.js") : null);
+  const SNIPPET_CHARS = 110;
+
+  function fnv1a(text) {
+    let h = 2166136261;
+    for (const ch of text) {
+      h ^= ch.codePointAt(0);
+      h = Math.imul(h, 16777619) >>> 0;
+    }
+    return h;
+  }
+
+  const chars = (text) => Array.from(text);
+  const isSyllableWord = (word) => chars(word).every(H.isSyllable);
+  const unique = (items) => Array.from(new Set(items));
+
+  function createEngine(meta, load) {
+    const cache = new Map();
+    const endings = new Set(meta.endings);
+    const lexicon = new Map(); // surface -> [term, df], from every lexicon shard loaded so far
+    const postings = new Map(); // "t"+term or "g"+gram -> [docs, weights] (from loaded shards)
+    const documents = new Map();
+
+    function shard(kind, number) {
+      const key = kind + number;
+      if (!cache.has(key)) {
+        cache.set(key, Promise.resolve(load(kind, number)).then((data) => {
+          if (kind === "l") for (const [k, v] of Object.entries(data)) lexicon.set(k, v);
+          if (kind === "t") for (const [k, v] of Object.entries(data)) postings.set(k, v);
+          return data;
+        }));
+      }
+      return cache.get(key);
+    }
+
+    const lexiconShard = (ch) => shard("l", fnv1a(ch) % meta.shards.l);
+
+    /* Load the lexicon shards for every character of ``texts`` (each possible piece start). */
+    function needLexicon(texts) {
+      const wanted = new Set();
+      for (const text of texts) for (const ch of text) if (!/\s/.test(ch)) wanted.add(fnv1a(ch) % meta.shards.l);
+      return Promise.all(Array.from(wanted, (n) => shard("l", n)));
+    }
+
+    function needPostings(keys) {
+      const wanted = new Set(keys.map((k) => fnv1a(k) % meta.shards.t));
+      return Promise.all(Array.from(wanted, (n) => shard("t", n)));
+    }
+
+    const known = (surface) => lexicon.has(surface);
+
+    /* The terms of ``text`` as the lexicon reads them, with where each word's content ends. */
+    function analyze(text) {
+      const terms = [];
+      const spans = [];
+      for (const word of text.split(" ")) {
+        if (!word) continue;
+        const pieces = H.segment(word, known, endings);
+        const letters = chars(word);
+        for (const [start, end] of pieces) terms.push(lexicon.get(letters.slice(start, end).join(""))[0]);
+        if (pieces.length) spans.push(letters.slice(0, pieces[pieces.length - 1][1]).join(""));
+        else if (!letters.some(H.isSyllable)) spans.push(word);
+        else spans.push(word); // an unknown Korean word still gets its bigrams (typos, new words)
+      }
+      return { terms, spans, pieces: null };
+    }
+
+    function uncovered(word) {
+      const letters = chars(word);
+      const pieces = H.segment(word, known, endings);
+      let covered = 0;
+      for (const [s, e] of pieces) covered += e - s;
+      const end = pieces.length ? pieces[pieces.length - 1][1] : 0;
+      const tail = letters.slice(end).join("");
+      if (pieces.length && (tail === "" || endings.has(tail))) covered += letters.length - end;
+      return letters.length - covered;
+    }
+
+    // ---------- typo repair against the exported vocabulary (indexer/typo.py) ----------
+    async function speller(word) {
+      if (chars(word).length < 2 || !isSyllableWord(word) || known(word)) return null;
+      const initial = Math.floor((word.codePointAt(0) - 0xac00) / 588);
+      if (!meta.vocabulary_initials.includes(initial)) return null;
+      const vocabulary = await shard("v", initial);
+      const size = chars(word).length;
+      const limit = size <= 2 ? 1 : 2;
+      const target = H.decompose(word, true);
+      const candidates = [];
+      for (const [candidate, df] of Object.entries(vocabulary)) {
+        if (Math.abs(chars(candidate).length - size) > 1) continue;
+        const distance = H.levenshtein(target, H.decompose(candidate, true));
+        if (distance <= limit) candidates.push([distance, -df, candidate]);
+      }
+      candidates.sort((a, b) => a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
+      return candidates.length ? candidates[0][2] : null;
+    }
+
+    /* indexer/query.correct_word without Kiwi: a word the lexicon cannot cover is a typo candidate. */
+    async function correctWord(word) {
+      const letters = chars(word);
+      if (letters.length < 2 || !isSyllableWord(word) || known(word) || uncovered(word) === 0) return null;
+      for (let cut = 0; cut < Math.min(3, letters.length - 1); cut++) {
+        const stem = letters.slice(0, letters.length - cut).join("");
+        const rest = letters.slice(letters.length - cut).join("");
+        const replacement = await speller(stem);
+        if (replacement) return replacement + rest;
+      }
+      return resegment(word);
+    }
+
+    async function resegment(word) {
+      const letters = chars(word);
+      const out = [];
+      let i = 0;
+      let changed = false;
+      while (i < letters.length) {
+        let matched = false;
+        for (let j = letters.length; j > i + 1; j--) {
+          if (known(letters.slice(i, j).join(""))) {
+            out.push(letters.slice(i, j).join(""));
+            i = j;
+            matched = true;
+            break;
+          }
+        }
+        if (matched) continue;
+        for (const size of [4, 3, 2]) {
+          const fixed = i + size <= letters.length ? await speller(letters.slice(i, i + size).join("")) : null;
+          if (fixed) {
+            out.push(fixed);
+            i += size;
+            changed = matched = true;
+            break;
+          }
+        }
+        if (!matched) out.push(letters[i++]);
+      }
+      return changed ? out.join("") : null;
+    }
+
+    // ---------- keyboard layout and 초성 ----------
+    async function fixLayout(text) {
+      const words = text.split(" ");
+      const converted = words.map((w) => (H.looksLikeWrongLayout(w) ? H.latinToHangul(w) : null));
+      await needLexicon(words.map((w, i) => (converted[i] ? w.toLowerCase() + converted[i] : "")));
+      let changed = false;
+      const out = words.map((word, i) => {
+        if (converted[i] && !known(word.toLowerCase())) {
+          const pieces = H.segment(converted[i], known, endings);
+          const letters = chars(converted[i]);
+          if (pieces.some(([s, e]) => chars(lexicon.get(letters.slice(s, e).join(""))[0]).length >= 2)) {
+            changed = true;
+            return converted[i];
+          }
+        }
+        return word.toLowerCase();
+      });
+      return changed ? out.join(" ") : null;
+    }
+
+    async function decodeInitials(text) {
+      const needle = text.split(/\s+/).join("");
+      if (!H.isInitialsQuery(needle)) return null;
+      const table = await shard("i", fnv1a(chars(needle).slice(0, 2).join("")) % meta.shards.i);
+      return table[needle] || null;
+    }
+
+    /* A word still being composed (분ㅅ, 카ㄷ): the commonest known word it is the start of. */
+    function complete(word) {
+      const target = H.decompose(word, true);
+      let best = null;
+      for (const [surface, [term, df]] of lexicon) {
+        if (!surface.startsWith(chars(word)[0]) || chars(surface).length < 2) continue;
+        if (!H.decompose(surface, true).startsWith(target) || surface === word) continue;
+        if (!best || df > best[1] || (df === best[1] && surface < best[0])) best = [surface, df, term];
+      }
+      return best ? best[0] : null;
+    }
+
+    // ---------- the plan (indexer/query.plan_query) ----------
+    async function planQuery(text, original) {
+      const plan = { original, text: "", layout_fixed: false, initials: false, terms: [], corrections: [],
+        did_you_mean: null, synonyms: [], ngrams: [] };
+      let normalized = H.normalizeQuery(text);
+      if (!normalized) return plan;
+      const fixed = await fixLayout(H.normalizeQuery(text, 200, false));
+      if (fixed) {
+        normalized = fixed;
+        plan.layout_fixed = true;
+      }
+      plan.text = normalized;
+      if (H.isInitialsQuery(normalized)) {
+        plan.initials = true;
+        return plan;
+      }
+      let words = normalized.split(" ");
+      await needLexicon(words);
+      const last = words[words.length - 1];
+      if (last && H.isJamo(chars(last)[chars(last).length - 1]) && chars(last).some(H.isSyllable)) {
+        const completed = complete(last); // the IME is still composing: 분ㅅ -> 분실
+        if (completed) {
+          words = [...words.slice(0, -1), completed];
+          normalized = words.join(" ");
+        }
+      }
+      const analysis = analyze(normalized);
+      plan.terms = unique(analysis.terms).slice(0, meta.limits.terms);
+      const suggested = words.slice();
+      for (let i = 0; i < words.length; i++) {
+        const corrected = await correctWord(words[i]);
+        if (corrected) suggested[i] = corrected;
+      }
+      let spans = analysis.spans;
+      if (suggested.join(" ") !== words.join(" ")) {
+        plan.did_you_mean = suggested.join(" ");
+        await needLexicon(suggested);
+        const correctedAnalysis = analyze(suggested.join(" "));
+        const seen = new Set(plan.terms);
+        for (const term of correctedAnalysis.terms) {
+          if (!seen.has(term)) {
+            plan.corrections.push(term);
+            seen.add(term);
+          }
+        }
+        spans = correctedAnalysis.spans;
+      }
+      const all = plan.terms.concat(plan.corrections);
+      for (const group of meta.synonyms) {
+        for (const variant of group) {
+          for (let i = 0; i + variant.length <= all.length; i++) {
+            if (variant.every((t, k) => all[i + k] === t)) {
+              plan.synonyms.push([variant.join(" "), group.filter((v) => v !== variant).map((v) => v.join(" "))]);
+            }
+          }
+        }
+      }
+      plan.ngrams = unique(spans.flatMap(ngrams)).slice(0, meta.limits.ngrams);
+      return plan;
+    }
+
+    async function plan(text) {
+      let planned = await planQuery(text, text);
+      let reading = null;
+      if (planned.initials) {
+        reading = await decodeInitials(planned.text);
+      } else if (planned.text) {
+        const words = planned.text.split(" ");
+        const readings = await Promise.all(words.map((w) => (H.isInitialsQuery(w) ? decodeInitials(w) : null)));
+        if (readings.some(Boolean)) reading = words.map((w, i) => readings[i] || w).join(" ");
+      }
+      if (reading) {
+        planned = await planQuery(reading, text);
+        planned.initials = true;
+      }
+      return planned;
+    }
+
+    // ---------- scoring (indexer/scoring.ScoreTable.scores) ----------
+    function weightedTerms(plan) {
+      const out = plan.terms.map((t) => [[t], 1.0]);
+      for (const t of plan.corrections) out.push([[t], meta.weights.correction]);
+      for (const [, alternatives] of plan.synonyms) {
+        for (const alt of alternatives) out.push([alt.split(" "), meta.weights.synonym]);
+      }
+      return out;
+    }
+
+    function rows(key) {
+      const row = postings.get(key);
+      if (!row || !row[0].length) return null;
+      if (!row.decoded) {
+        let doc = 0;
+        row.decoded = row[0].map((delta, i) => [(doc += delta), row[1][i] / meta.weights.scale]);
+      }
+      return row.decoded;
+    }
+
+    async function rank(plan) {
+      const groups = weightedTerms(plan);
+      const keys = unique(groups.flatMap(([terms]) => terms.map((t) => "t" + t)).concat(plan.ngrams.map((g) => "g" + g)));
+      await needPostings(keys);
+      const scores = new Map();
+      const add = (doc, value) => scores.set(doc, (scores.get(doc) || 0) + value);
+      for (const [terms, weight] of groups) {
+        if (terms.length === 1) {
+          for (const [doc, w] of rows("t" + terms[0]) || []) add(doc, weight * w);
+          continue;
+        }
+        const parts = terms.map((t) => rows("t" + t));
+        if (parts.some((p) => !p)) continue;
+        const sums = new Map();
+        const counts = new Map();
+        for (const part of parts) {
+          for (const [doc, w] of part) {
+            sums.set(doc, (sums.get(doc) || 0) + (weight / terms.length) * w);
+            counts.set(doc, (counts.get(doc) || 0) + 1);
+          }
+        }
+        for (const [doc, count] of counts) if (count === terms.length) add(doc, sums.get(doc));
+      }
+      for (const gram of plan.ngrams) for (const [doc, w] of rows("g" + gram) || []) add(doc, w);
+      return Array.from(scores).filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1] || a[0] - b[0])
+        .slice(0, meta.limits.candidates);
+    }
+
+    async function docs(numbers) {
+      const per = meta.shards.d;
+      await Promise.all(unique(numbers.map((n) => Math.floor(n / per))).map((k) => shard("d", k).then((list) => {
+        list.forEach((doc, i) => documents.set(k * per + i, doc));
+      })));
+      return numbers.map((n) => documents.get(n));
+    }
+
+    // ---------- highlighting (indexer/highlight.py, by surface forms instead of offsets) ----------
+    async function highlighter(plan) {
+      const terms = new Set(plan.terms.concat(plan.corrections));
+      for (const [, alternatives] of plan.synonyms) for (const alt of alternatives) alt.split(" ").forEach((t) => terms.add(t));
+      await Promise.all(Array.from(terms, (t) => lexiconShard(chars(t)[0])));
+      const surfaces = new Set();
+      for (const [surface, [term]] of lexicon) if (terms.has(term)) surfaces.add(surface);
+      for (const t of terms) surfaces.add(t);
+      return { surfaces: Array.from(surfaces).sort((a, b) => chars(b).length - chars(a).length), grams: new Set(plan.ngrams) };
+    }
+
+    function findAll(letters, lower, needle, wordStartOnly) {
+      const found = [];
+      const size = chars(needle).length;
+      for (let i = 0; i + size <= lower.length; i++) {
+        if (wordStartOnly && i > 0 && !/\s/.test(lower[i - 1])) continue;
+        if (lower.slice(i, i + size).join("") === needle) found.push([i, i + size]);
+      }
+      return found;
+    }
+
+    function matchSpans(text, hl) {
+      const letters = chars(text);
+      const lower = letters.map((c) => c.toLowerCase());
+      let spans = [];
+      for (const surface of hl.surfaces) spans.push(...findAll(letters, lower, surface, chars(surface).length === 1));
+      if (!spans.length && hl.grams.size) {
+        for (const gram of hl.grams) spans.push(...findAll(letters, lower, gram, false));
+      }
+      spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      const merged = [];
+      for (const [s, e] of spans) {
+        if (merged.length && s <= merged[merged.length - 1][1]) merged[merged.length - 1][1] = Math.max(e, merged[merged.length - 1][1]);
+        else merged.push([s, e]);
+      }
+      return merged;
+    }
+
+    function makeSnippet(raw, hl, size = SNIPPET_CHARS) {
+      const text = raw.split(/\s+/).filter(Boolean).join(" ");
+      const letters = chars(text);
+      const spans = matchSpans(text, hl);
+      if (letters.length <= size) return [text, spans];
+      let bestStart = 0;
+      let bestCount = -1;
+      for (const [start] of spans.length ? spans : [[0, 0]]) {
+        const windowStart = Math.max(0, start - Math.floor(size / 4));
+        const count = spans.filter(([s, e]) => s >= windowStart && e <= windowStart + size).length;
+        if (count > bestCount) {
+          bestStart = windowStart;
+          bestCount = count;
+        }
+      }
+      const rfind = (from, to) => {
+        for (let i = Math.min(to, letters.length) - 1; i >= from; i--) if (letters[i] === " ") return i;
+        return -1;
+      };
+      if (bestStart > 0) {
+        const space = rfind(0, bestStart + 1);
+        bestStart = space >= bestStart - 15 && space >= 0 ? space + 1 : bestStart;
+      }
+      let end = Math.min(letters.length, bestStart + size);
+      if (end < letters.length) {
+        const space = rfind(bestStart, end);
+        end = space > bestStart + Math.floor(size / 2) ? space : end;
+      }
+      const prefix = bestStart > 0 ? "…" : "";
+      const suffix = end < letters.length ? "…" : "";
+      const shift = bestStart - prefix.length;
+      const inside = spans.filter(([s, e]) => s >= bestStart && e <= end).map(([s, e]) => [s - shift, e - shift]);
+      return [prefix + letters.slice(bestStart, end).join("") + suffix, inside];
+    }
+
+    // ---------- the API's answer ----------
+    async function search(q, options = {}) {
+      const limit = options.limit || 20;
+      const category = options.category || null;
+      const base = options.root || "";
+      const query = (q || "").slice(0, 200);
+      const labels = Object.fromEntries(meta.categories);
+      const data = { query, search_id: null, layout_fixed: false, interpreted_as: null, did_you_mean: null,
+        initials: false, category, total: 0, category_counts: {}, category_labels: labels,
+        category_order: meta.categories.map(([key]) => key), results: [], suggestions: [] };
+      const planned = await plan(query);
+      data.layout_fixed = planned.layout_fixed;
+      data.initials = planned.initials;
+      data.interpreted_as = planned.layout_fixed || planned.initials ? planned.text : null;
+      data.did_you_mean = planned.did_you_mean;
+      data.plan = planned;
+      let ranked = await rank(planned);
+      const best = ranked.length ? ranked[0][1] : 0;
+      ranked = ranked.filter(([, s]) => s >= best * meta.limits.cutoff);
+      const found = await docs(ranked.map(([n]) => n));
+      let kept = ranked.map(([n, score], i) => ({ n, score, doc: found[i] }));
+      for (const { doc } of kept) data.category_counts[doc[2]] = (data.category_counts[doc[2]] || 0) + 1;
+      if (category) kept = kept.filter(({ doc }) => doc[2] === category);
+      data.total = kept.length;
+      const hl = await highlighter(planned);
+      for (const { score, doc } of kept.slice(0, limit)) {
+        const [id, title, cat, shortAnswer, body, updated] = doc;
+        const flat = body.split(/\s+/).filter(Boolean).join(" ");
+        const rest = shortAnswer && body.startsWith(shortAnswer) ? body.slice(shortAnswer.length).trim() : body;
+        let [snippet, spans] = makeSnippet(rest || body, hl);
+        if (!spans.length && rest) {
+          const whole = makeSnippet(flat, hl);
+          if (whole[1].length) [snippet, spans] = whole;
+        }
+        const [, titleSpans] = makeSnippet(title, hl, 200);
+        const url = base + "articles/" + id + ".html";
+        data.results.push({ id, title, category: cat, category_label: labels[cat] || cat, audience: "public",
+          score: Math.round(score * 10000) / 10000, snippet, snippet_highlights: spans, title_highlights: titleSpans,
+          short_answer: shortAnswer, updated, url, share_url: url });
+      }
+      if (!data.results.length) data.popular = meta.popular.map(([title, path]) => ({ title, url: base + path }));
+      return data;
+    }
+
+    return { search, plan, rank, fnv1a };
+  }
+
+  /* Syllable bigrams inside each word, whole Latin/number runs (indexer/analysis.ngrams). */
+  const WORD = /[0-9a-z]+|[\uac00-\ud7a3\u3131-\u3163]+|[^\s0-9a-z\uac00-\ud7a3\u3131-\u3163\P{L}\p{N}]+/gu;
+  function ngrams(text) {
+    const out = [];
+    for (const match of H.normalize(text).matchAll(WORD)) {
+      const word = chars(match[0]);
+      if (!H.isHangul(word[0]) || word.length === 1) {
+        out.push(match[0]);
+        continue;
+      }
+      for (let i = 0; i < word.length - 1; i++) out.push(word[i] + word[i + 1]);
+    }
+    return out;
+  }
+
+  /* In a page: shards come in as <script> tags calling KBSearchShard(kind, number, data). */
+  function scriptLoader(base, version) {
+    const pending = new Map();
+    root.KBSearchShard = (kind, number, data) => {
+      const resolve = pending.get(kind + number);
+      if (resolve) resolve(data);
+    };
+    return (kind, number) => new Promise((resolve, reject) => {
+      pending.set(kind + number, resolve);
+      const script = document.createElement("script");
+      script.src = base + kind + "/" + number + ".js?v=" + version;
+      script.onerror = () => reject(new Error("cannot load search data " + script.src));
+      document.head.append(script);
+    });
+  }
+
+  let pageEngine = null;
+  function pageSearch(q, options) {
+    const form = document.querySelector("form.search[data-static-index]");
+    const base = form.dataset.staticIndex;
+    if (!pageEngine) pageEngine = createEngine(root.KB_SEARCH_META, scriptLoader(base, root.KB_SEARCH_META.version));
+    return pageEngine.search(q, { ...options, root: base.replace(/static\/search\/$/, "") });
+  }
+
+  const api = { createEngine, fnv1a, ngrams, search: pageSearch };
+  root.KBStaticSearch = api;
+  if (typeof module !== "undefined" && module.exports) module.exports = api;
+})(typeof window !== "undefined" ? window : globalThis);

@@ -1,0 +1,37 @@
+// Run the static export's browser search in Node, on the exported files themselves.
+// usage: node tests/js/node_search.js EXPORT_DIR [--plan] < queries (one per line) > JSON lines
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const readline = require("readline");
+
+const [exportDir, ...flags] = process.argv.slice(2);
+const searchDir = path.join(exportDir, "static", "search");
+const sandbox = {};
+new Function("window", fs.readFileSync(path.join(searchDir, "meta.js"), "utf8"))(sandbox);
+globalThis.KBHangul = require(path.resolve(exportDir, "static", "hangul.js"));
+const { createEngine } = require(path.resolve(exportDir, "static", "static-search.js"));
+
+function load(kind, number) {
+  let captured = null;
+  const text = fs.readFileSync(path.join(searchDir, kind, number + ".js"), "utf8");
+  new Function("KBSearchShard", text)((k, n, data) => (captured = data));
+  return captured;
+}
+
+const engine = createEngine(sandbox.KB_SEARCH_META, load);
+const lines = readline.createInterface({ input: process.stdin });
+const queue = [];
+lines.on("line", (line) => queue.push(line));
+lines.on("close", async () => {
+  for (const q of queue) {
+    const started = process.hrtime.bigint();
+    const data = await engine.search(q, { limit: 10 });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const out = { query: q, ms, ids: data.results.map((r) => r.id), layout_fixed: data.layout_fixed,
+      did_you_mean: data.did_you_mean, interpreted_as: data.interpreted_as, total: data.total };
+    if (flags.includes("--plan")) out.plan = data.plan;
+    if (flags.includes("--full")) out.data = data;
+    process.stdout.write(JSON.stringify(out) + "\n");
+  }
+});
