@@ -35,7 +35,7 @@ from indexer.query import (
 )
 from indexer.scoring import ScoreTable, open_table
 from indexer.search import CANDIDATES, RELATIVE_CUTOFF
-from indexer.segment import ENDINGS
+from indexer.segment import ENDINGS, surface_forms
 from indexer.suggest import MAX_ENTRIES_PER_DOC
 from indexer.synonyms import Synonyms
 from kb.corpus import Corpus
@@ -122,6 +122,11 @@ class SearchData:
         self.position = {n: p for p, n in enumerate(self.docnums)}
         self.articles = [corpus.get(table.ids[n]) for n in self.docnums]
         self.vocabulary = self._vocabulary()
+        # words of internal articles that no public one uses: never written anywhere
+        internal = [a for a in corpus.articles if not a.is_public]
+        self.internal_only = {
+            t.text for a in internal for text in (a.title, *a.questions, *a.tags, a.text) for t in analyze(text)
+        } - set(self.vocabulary)
 
     def _remap(self, row):
         import numpy as np
@@ -154,21 +159,22 @@ class SearchData:
         return out
 
     def lexicon(self) -> dict[str, list]:
-        """Surface form -> [term, document frequency], from Kiwi's analysis of every public text."""
+        """Surface form -> [term, document frequency] from Kiwi's reading of every public text and
+        of the synonym groups; term "" for particles and endings (known, but not searched)."""
+        texts = [t for a in self.articles for t in (a.title, *a.questions, *a.tags, a.text)]
+        texts += [str(word) for group in self.corpus.synonyms for word in group]
         seen: dict[str, Counter] = defaultdict(Counter)
-        stems: set[str] = set()
-        for article in self.articles:
-            for text in (article.title, *article.questions, *article.tags, article.text):
-                for term in analyze(text):
-                    if term.text not in self.vocabulary:
-                        continue
-                    surface = normalize(text[term.start : term.end])
-                    seen[surface][term.text] += 1
-                    if term.tag.split("-")[0] in VERB_TAGS:
-                        stems.add(term.text)
+        stems = set()
+        for forms in surface_forms(texts):
+            for surface, term, tag in forms:
+                if term in self.internal_only:
+                    continue
+                seen[surface][term] += 1
+                if term and tag.split("-")[0] in VERB_TAGS:
+                    stems.add(term)
         for term in self.vocabulary:
             seen[term][term] += 1
-        for stem in stems:
+        for stem in sorted(stems):
             for form in _contracted(stem):
                 seen[form][stem] += 1
         lexicon = {}
@@ -208,10 +214,10 @@ class SearchData:
         return out
 
     def synonyms(self) -> list[list[list[str]]]:
-        """Synonym groups as analyzed term sequences; variants with a non-public word are left out."""
+        """Synonym groups as analyzed term sequences; variants with an internal-only word are left out."""
         groups = []
         for variants in Synonyms(self.corpus.synonyms).groups:
-            kept = [list(v) for v in variants if all(t in self.vocabulary for t in v)]
+            kept = [list(v) for v in variants if not any(t in self.internal_only for t in v)]
             if len(kept) > 1:
                 groups.append(kept)
         return groups

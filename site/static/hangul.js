@@ -211,55 +211,73 @@
   }
 
   // ---------- segmentation of unspaced words against a lexicon (indexer/segment.py) ----------
-  /* Cut a word typed without spaces into known pieces: 카드분실신고 -> 카드|분실|신고.
-     Maximize, in order: characters covered (by pieces or a final particle/ending), the sum of
-     2*len^2 over pieces of two or more characters (+1 for the ending), fewer pieces.
+  /* Cut a word typed without spaces into known pieces: 카드분실신고 -> 카드|분실|신고 (the twin of
+     indexer/segment.py, same rules, same vectors). ``kind(text)`` is "content", "function" or null;
      ``endings`` (a Set) comes from indexer/segment.py through the export's meta.js.
-     Returns [start, end] code-point pairs of the pieces. */
-  function segment(word, known, endings, maxPiece = 10) {
+     Returns [start, end] code-point pairs of the content pieces. */
+  const MAX_PIECE = 10;
+
+  function segment(word, kind, endings) {
     const chars = Array.from(word);
     const n = chars.length;
     const best = new Array(n + 1).fill(null);
-    best[0] = { covered: 0, score: 0, pieces: 0, prev: -1, piece: false };
-    const better = (a, b) => !b || a.covered > b.covered || (a.covered === b.covered &&
-      (a.score > b.score || (a.score === b.score && a.pieces < b.pieces)));
+    const greater = (a, b) => a[0] !== b[0] ? a[0] > b[0] : a[1] !== b[1] ? a[1] > b[1] : a[2] > b[2];
+    best[0] = { key: [0, 0, 0], prev: -1, content: false };
     let final = null;
     for (let i = 0; i < n; i++) {
       const state = best[i];
       if (!state) continue;
-      const skip = { covered: state.covered, score: state.score, pieces: state.pieces, prev: i, piece: false };
-      if (better(skip, best[i + 1])) best[i + 1] = skip;
-      for (let j = i + 1; j <= Math.min(n, i + maxPiece); j++) {
-        if (!known(chars.slice(i, j).join(""))) continue;
+      const [covered, score, pieces] = state.key;
+      if (!best[i + 1] || greater(state.key, best[i + 1].key)) best[i + 1] = { key: state.key, prev: i, content: false };
+      for (let j = i + 1; j <= Math.min(n, i + MAX_PIECE); j++) {
+        const what = kind(chars.slice(i, j).join(""));
         const size = j - i;
-        const next = { covered: state.covered + size, score: state.score + (size >= 2 ? 2 * size * size : 0),
-          pieces: state.pieces + 1, prev: i, piece: true };
-        if (better(next, best[j])) best[j] = next;
+        if (!what || (what === "content" && size === 1 && !singleFits(chars, i, j, kind, endings))) continue;
+        const gain = what === "content" && size >= 2 ? 2 * size * size : 0;
+        const key = [covered + size, score + gain, pieces - 1];
+        if (!best[j] || greater(key, best[j].key)) best[j] = { key, prev: i, content: what === "content" };
       }
       if (i > 0 && endings.has(chars.slice(i).join(""))) {
-        const end = { covered: state.covered + n - i, score: state.score + 1, pieces: state.pieces, prev: i,
-          piece: false, ending: true };
-        if (better(end, final)) final = end;
+        const key = [covered + n - i, score + 1, pieces];
+        if (!final || greater(key, final.key)) final = { key, at: i };
       }
     }
-    let state = best[n];
     let position = n;
-    if (final && better(final, state)) {
-      state = final;
-      position = final.prev;
-      state = best[position];
+    if (final && (!best[n] || greater(final.key, best[n].key))) position = final.at;
+    const out = [];
+    while (position > 0 && best[position]) {
+      const { prev, content } = best[position];
+      if (content) out.push([prev, position]);
+      position = prev;
     }
-    const pieces = [];
-    while (position > 0 && state) {
-      if (state.piece) pieces.push([state.prev, position]);
-      position = state.prev;
-      state = best[position];
+    return out.reverse();
+  }
+
+  /* A one-character content piece: at a word's start, or at its end before nothing but an ending. */
+  function singleFits(chars, i, j, kind, endings) {
+    const rest = chars.slice(j).join("");
+    return i === 0 || !rest || endings.has(rest) || kind(rest) === "function";
+  }
+
+  /* Whether known pieces and one closing ending cover all of ``word`` (else it may hold a typo). */
+  function explained(word, kind, endings) {
+    const chars = Array.from(word);
+    const n = chars.length;
+    const reach = new Array(n + 1).fill(false);
+    reach[0] = true;
+    for (let i = 0; i < n; i++) {
+      if (!reach[i]) continue;
+      if (i > 0 && endings.has(chars.slice(i).join(""))) return true;
+      for (let j = i + 1; j <= Math.min(n, i + MAX_PIECE); j++) {
+        const what = kind(chars.slice(i, j).join(""));
+        if (what && !(what === "content" && j - i === 1 && !singleFits(chars, i, j, kind, endings))) reach[j] = true;
+      }
     }
-    return pieces.reverse();
+    return reach[n];
   }
 
   const api = {
-    segment,
+    segment, explained,
     CHOSEONG, JUNGSEONG, JONGSEONG, isSyllable, isJamo, isHangul, toCompatJamo, decompose, initials,
     isInitialsQuery, compose, latinToHangul, hangulToLatin, looksLikeWrongLayout, levenshtein, jamoDistance,
     normalize, normalizeQuery,

@@ -60,6 +60,10 @@
     }
 
     const known = (surface) => lexicon.has(surface);
+    const kind = (surface) => {
+      const entry = lexicon.get(surface);
+      return entry ? (entry[0] ? "content" : "function") : null;
+    };
 
     /* The terms of ``text`` as the lexicon reads them, with where each word's content ends. */
     function analyze(text) {
@@ -67,25 +71,14 @@
       const spans = [];
       for (const word of text.split(" ")) {
         if (!word) continue;
-        const pieces = H.segment(word, known, endings);
+        const pieces = H.segment(word, kind, endings);
         const letters = chars(word);
         for (const [start, end] of pieces) terms.push(lexicon.get(letters.slice(start, end).join(""))[0]);
         if (pieces.length) spans.push(letters.slice(0, pieces[pieces.length - 1][1]).join(""));
         else if (!letters.some(H.isSyllable)) spans.push(word);
         else spans.push(word); // an unknown Korean word still gets its bigrams (typos, new words)
       }
-      return { terms, spans, pieces: null };
-    }
-
-    function uncovered(word) {
-      const letters = chars(word);
-      const pieces = H.segment(word, known, endings);
-      let covered = 0;
-      for (const [s, e] of pieces) covered += e - s;
-      const end = pieces.length ? pieces[pieces.length - 1][1] : 0;
-      const tail = letters.slice(end).join("");
-      if (pieces.length && (tail === "" || endings.has(tail))) covered += letters.length - end;
-      return letters.length - covered;
+      return { terms, spans };
     }
 
     // ---------- typo repair against the exported vocabulary (indexer/typo.py) ----------
@@ -110,7 +103,9 @@
     /* indexer/query.correct_word without Kiwi: a word the lexicon cannot cover is a typo candidate. */
     async function correctWord(word) {
       const letters = chars(word);
-      if (letters.length < 2 || !isSyllableWord(word) || known(word) || uncovered(word) === 0) return null;
+      if (letters.length < 2 || !isSyllableWord(word) || known(word)) return null;
+      // a typo leaves part of the word unexplained, or leaves no content in it at all (도닌 = 도 + 닌)
+      if (H.explained(word, kind, endings) && H.segment(word, kind, endings).length) return null;
       for (let cut = 0; cut < Math.min(3, letters.length - 1); cut++) {
         const stem = letters.slice(0, letters.length - cut).join("");
         const rest = letters.slice(letters.length - cut).join("");
@@ -128,7 +123,7 @@
       while (i < letters.length) {
         let matched = false;
         for (let j = letters.length; j > i + 1; j--) {
-          if (known(letters.slice(i, j).join(""))) {
+          if (kind(letters.slice(i, j).join("")) === "content") {
             out.push(letters.slice(i, j).join(""));
             i = j;
             matched = true;
@@ -158,7 +153,7 @@
       let changed = false;
       const out = words.map((word, i) => {
         if (converted[i] && !known(word.toLowerCase())) {
-          const pieces = H.segment(converted[i], known, endings);
+          const pieces = H.segment(converted[i], kind, endings);
           const letters = chars(converted[i]);
           if (pieces.some(([s, e]) => chars(lexicon.get(letters.slice(s, e).join(""))[0]).length >= 2)) {
             changed = true;
@@ -182,7 +177,7 @@
       const target = H.decompose(word, true);
       let best = null;
       for (const [surface, [term, df]] of lexicon) {
-        if (!surface.startsWith(chars(word)[0]) || chars(surface).length < 2) continue;
+        if (!term || !surface.startsWith(chars(word)[0]) || chars(surface).length < 2) continue;
         if (!H.decompose(surface, true).startsWith(target) || surface === word) continue;
         if (!best || df > best[1] || (df === best[1] && surface < best[0])) best = [surface, df, term];
       }
@@ -329,7 +324,7 @@
       for (const [, alternatives] of plan.synonyms) for (const alt of alternatives) alt.split(" ").forEach((t) => terms.add(t));
       await Promise.all(Array.from(terms, (t) => lexiconShard(chars(t)[0])));
       const surfaces = new Set();
-      for (const [surface, [term]] of lexicon) if (terms.has(term)) surfaces.add(surface);
+      for (const [surface, [term]] of lexicon) if (term && terms.has(term)) surfaces.add(surface);
       for (const t of terms) surfaces.add(t);
       return { surfaces: Array.from(surfaces).sort((a, b) => chars(b).length - chars(a).length), grams: new Set(plan.ngrams) };
     }
