@@ -33,7 +33,8 @@ def segment(word: str, kind: Callable[[str], str | None], endings=_ENDINGS) -> l
 
     ``kind(text)`` says what a piece is: CONTENT, FUNCTION (covers text, yields no term) or None.
     A one-character content piece counts at the start of a word (앱으로, 달) or at its end, before
-    nothing but an ending (카드값을, 연결안됨), never in the middle (주문무르기 is not 무 + 르기). Maximizes, in order: characters covered (by pieces or one
+    nothing but an ending (카드값을, 연결안됨), never in the middle (주문무르기 is not 무 + 르기).
+    Maximizes, in order: characters covered (by pieces or one
     closing ending), the sum of 2*len² over content pieces of two or more characters (+1 for the
     ending), then fewer pieces.
     """

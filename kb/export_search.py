@@ -25,8 +25,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from indexer import analyze, live_path, normalize, normalize_query
-from indexer.hangul import CHOSEONG, initials, is_initials_query, is_syllable
+from indexer import analyze, live_path, normalize_query
+from indexer.hangul import CHOSEONG, initials, is_syllable
 from indexer.query import (
     CORRECTION_WEIGHT,
     MAX_NGRAMS,

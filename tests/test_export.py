@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import textwrap
@@ -56,7 +57,7 @@ def test_links_are_relative_and_resolve_to_exported_files(exported):
         if not name.endswith(".html"):
             continue
         for link in LINK.findall(data.decode("utf-8")):
-            if link.startswith(("tel:", "mailto:", "#", "https://help.example.com/faq/")):
+            if link.startswith(("tel:", "mailto:", "#", "data:", "https://help.example.com/faq/")):
                 continue
             assert not link.startswith(("/", "http:", "https:")), f"{name}: absolute link {link}"
             path = unquote(urlsplit(link).path)
@@ -66,6 +67,8 @@ def test_links_are_relative_and_resolve_to_exported_files(exported):
 
 def test_no_server_only_parts(exported):
     for name, data in files(exported).items():
+        if not name.endswith(".html"):
+            continue
         text = data.decode("utf-8", errors="replace")
         assert "/api/" not in text, name
         assert 'method="post"' not in text, name
@@ -84,7 +87,7 @@ def test_no_internal_article_anywhere(exported):
 
 def test_search_page_without_javascript_lists_categories(exported):
     page = (exported / "search.html").read_text(encoding="utf-8")
-    noscript = page[page.index("<noscript>") : page.index("</noscript>")]
+    noscript = page[page.index('<section id="needs-javascript">') :]
     assert "자바스크립트가 필요합니다" in noscript
     assert 'href="categories/lost-cards.html"' in noscript
 
@@ -150,3 +153,38 @@ def test_export_into_a_new_folder_without_base_url(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert not (out / "sitemap.xml").exists()
     assert 'rel="canonical"' not in (out / "articles/lost-report.html").read_text(encoding="utf-8")
+
+
+def shard_data(path: Path):
+    text = path.read_text(encoding="utf-8")
+    return json.loads(text[text.index(",", text.index(",") + 1) + 1 : text.rindex(")")])
+
+
+def test_internal_only_words_are_not_in_the_search_index(exported):
+    from indexer import analyze
+    from kb.corpus import load_corpus
+
+    corpus = load_corpus(exported.parent / "articles")
+
+    def words(articles):
+        return {t.text for a in articles for x in (a.title, *a.questions, *a.tags, a.text) for t in analyze(x)}
+
+    internal_only = words(a for a in corpus.articles if not a.is_public) - words(corpus.public)
+    assert {"스크립트", "소속"} <= internal_only
+    search = exported / "static" / "search"
+    keys: set[str] = set()
+    for path in search.glob("[tlvi]/*.js"):
+        data = shard_data(path)
+        if path.parent.name == "t":  # "t" + term; "g" + bigram are cuts of public text (비밀 of 비밀번호)
+            keys |= {k[1:] for k in data if k.startswith("t")}
+        else:
+            keys |= set(data)
+        if path.parent.name == "l":
+            keys |= {term for term, _ in data.values()}
+        if path.parent.name == "i":
+            keys |= {w for reading in data.values() for w in reading.split()}
+    meta = (search / "meta.js").read_text(encoding="utf-8")
+    meta = json.loads(meta[meta.index("=") + 1 : meta.rindex(";")])
+    keys |= {t for group in meta["synonyms"] for variant in group for t in variant}
+    assert "분실" in keys and "잃어버리" in keys  # the public vocabulary is there
+    assert not internal_only & keys

@@ -167,7 +167,8 @@
 
   // ---------- normalization (indexer/normalize.py) ----------
   const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/gu;
-  const SURROGATE = /[\ud800-\udfff]/g;
+  // lone halves of UTF-16 pairs only (an emoji is a valid pair and stays)
+  const SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
   function startsSegment(ch) {
     const c = ch.codePointAt(0);

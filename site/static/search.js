@@ -9,6 +9,8 @@
  * - Votes are sent without a reload; after "아니요" the next step (related articles, contact channels,
  *   a comment box) is shown. The forms work the same without this file.
  * - Agent console: "/" focuses search, arrows move, Enter opens, C copies the short answer, L the link.
+ * - In the static export (form[data-static-index]) the same answers come from the browser search
+ *   (static-search.js) instead of the API; nothing is logged, and ?q= in the address is searched on load.
  */
 (() => {
   "use strict";
@@ -17,6 +19,7 @@
   const results = document.getElementById("results");
   const pageContent = Array.from(document.querySelectorAll("[data-page-content]"));
   const isAgent = document.body.classList.contains("agent");
+  const isStatic = Boolean(form && form.dataset.staticIndex && window.KBStaticSearch);
   const settingsBlock = document.getElementById("site-settings");
   const SETTINGS = settingsBlock ? JSON.parse(settingsBlock.textContent) : {};
   const CONTACT = SETTINGS.contact || {};
@@ -188,11 +191,17 @@
     const target = q.trim() ? searchUrl({ q, category }) : clearedPath;
     document.title = q.trim() ? q.trim() + " - " + initial.title.split(" - ").pop() : initial.title;
     if (target === location.pathname + location.search) return;
-    if (q.trim() && !ownEntry) {
-      history.pushState({ instant: true }, "", target); // one entry per search session: Back returns here
-      ownEntry = true;
-    } else {
-      history.replaceState(ownEntry ? { instant: true } : history.state, "", target);
+    // file:// lets a page change only its own address: the static export then keeps the page it is on
+    if (location.protocol === "file:" && new URL(target, location.href).pathname !== location.pathname) return;
+    try {
+      if (q.trim() && !ownEntry) {
+        history.pushState({ instant: true }, "", target); // one entry per search session: Back returns here
+        ownEntry = true;
+      } else {
+        history.replaceState(ownEntry ? { instant: true } : history.state, "", target);
+      }
+    } catch (error) {
+      // a browser that refuses the change still shows the results
     }
   }
 
@@ -218,7 +227,21 @@
     }
   }
 
+  async function staticSearch(q, moveAddress) {
+    const category = form.querySelector("input[name=category]");
+    try {
+      const data = await window.KBStaticSearch.search(q, { limit: 20, category: category ? category.value : null });
+      if (input.value !== q) return; // the user has typed on
+      render(data);
+      renderedQuery = q;
+      if (moveAddress) followAddress(q, data.category);
+    } catch (error) {
+      console.warn("search failed", error);
+    }
+  }
+
   async function search(q, typing, moveAddress = true) {
+    if (isStatic) return typing ? staticSearch(q, moveAddress) : undefined; // nothing to log
     if (controller) controller.abort();
     controller = new AbortController();
     const url = new URL(form.dataset.api, location.href);
@@ -246,7 +269,7 @@
     }
   }
 
-  if (form && input && results && form.dataset.api) {
+  if (form && input && results && (form.dataset.api || isStatic)) {
     input.addEventListener("input", () => {
       clearTimeout(typingTimer);
       clearTimeout(settleTimer);
@@ -258,10 +281,25 @@
         followAddress("", null);
         return;
       }
-      typingTimer = setTimeout(() => search(q, true), TYPING_DELAY);
-      settleTimer = setTimeout(() => search(q, false), SETTLE_DELAY);
+      typingTimer = setTimeout(() => search(q, true), isStatic ? 30 : TYPING_DELAY);
+      if (!isStatic) settleTimer = setTimeout(() => search(q, false), SETTLE_DELAY);
     });
     window.addEventListener("popstate", restoreFromAddress);
+    if (isStatic) {
+      // no server renders ?q=: search it here (shareable links), and drop the "needs JavaScript" notice
+      const needsJavascript = document.getElementById("needs-javascript");
+      if (needsJavascript) needsJavascript.hidden = true;
+      const asked = new URLSearchParams(location.search).get("q");
+      const category = new URLSearchParams(location.search).get("category");
+      if (category && !form.querySelector("input[name=category]")) {
+        form.append(el("input", { type: "hidden", name: "category", value: category }));
+      }
+      if (asked && asked.trim()) {
+        input.value = asked;
+        initial.q = asked;
+        staticSearch(asked, false);
+      }
+    }
   }
 
   /* ---------- "도움이 되었나요?" without a reload ---------- */
