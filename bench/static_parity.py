@@ -67,7 +67,7 @@ def main() -> None:
     export_site(corpus, out, index_dir=settings.index_dir)
     engine = open_engine(corpus, settings.index_dir)
     if args.pagefind:
-        from bench.pagefind import pagefind_search, run_pagefind
+        from bench.static_browser import pagefind_search, run_pagefind
 
         run_pagefind(out)
     worst = 0.0

@@ -75,10 +75,15 @@ class Watched:
     def __init__(self, page: Page):
         self.page = page
         self.problems: list[str] = []
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url} {r.failure}"))
+        page.on("requestfailed", self._failed)
         page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
         page.on("console", lambda m: m.type in ("error", "warning") and self.problems.append(f"console: {m.text}"))
         page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+
+    def _failed(self, request) -> None:
+        # a request cut short because the test moved on to the next page is not a failure
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.problems.append(f"failed: {request.url} {request.failure}")
 
 
 @pytest.fixture
