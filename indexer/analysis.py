@@ -75,6 +75,10 @@ STOP_FORMS = frozenset(
 )
 
 
+# Morphemes that glue into a compound noun inside one word: 선결 + 제 → 선결제, 재 + 발급 → 재발급.
+COMPOUND_TAGS = frozenset({"NNG", "NNP", "XPN", "XSN", "XR"})
+COMPOUND_TAG = "CMP"
+
 # Card-company words Kiwi's model splits wrongly (이중결제 → 이/MM 중/NNB 결제).
 # Changing this list changes analysis: bump ANALYZER_VERSION in indexer/build.py.
 DOMAIN_WORDS = (("이중", "NNG"), ("사기", "NNG"), ("무이자", "NNG"))
@@ -104,7 +108,7 @@ def get_kiwi():
     return kiwi
 
 
-_cache: OrderedDict[str, tuple[Term, ...]] = OrderedDict()
+_cache: OrderedDict[str, tuple[tuple[Term, ...], tuple[Term, ...]]] = OrderedDict()
 _cache_lock = threading.Lock()
 _CACHE_SIZE = 50_000
 
@@ -116,6 +120,45 @@ def _is_content(form: str, tag: str) -> bool:
     if base == "MM":
         return form in KEPT_DETERMINERS
     return base in CONTENT_TAGS and form not in STOP_FORMS
+
+
+def _analysis_from_tokens(tokens, offsets: list[int]) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
+    return _terms_from_tokens(tokens, offsets), _compounds_from_tokens(tokens, offsets)
+
+
+def _compounds_from_tokens(tokens, offsets: list[int]) -> tuple[Term, ...]:
+    """Runs of two or more noun pieces written together (선결제하기 → 선결제, 분실신고하려면 → 분실신고).
+
+    Kiwi segments one compound differently by context (선결제 alone is 선결 + 제, in 할부 선결제 one
+    noun), so the run as written is indexed beside its parts, like Nori's mixed decompounding:
+    then 선결제, 선결제하기 and 할부 선결제 meet whatever Kiwi made of each.
+    """
+    compounds, run = [], []
+
+    def close_run():
+        nouns = [t for t in run if t.tag.split("-")[0] in ("NNG", "NNP", "XR")]
+        if len(run) >= 2 and nouns:
+            start, end = run[0].start, run[-1].start + run[-1].len
+            src_start, src_end = offsets[min(start, len(offsets) - 1)], source_end(offsets, end)
+            compounds.append(Term(_surface(run), COMPOUND_TAG, src_start, max(src_end, src_start + 1)))
+        run.clear()
+
+    for token in tokens:
+        glued = run and token.start == run[-1].start + run[-1].len
+        if token.tag.split("-")[0] in COMPOUND_TAGS and (glued or not run):
+            if run and not glued:
+                close_run()
+            run.append(token)
+            continue
+        close_run()
+        if token.tag.split("-")[0] in COMPOUND_TAGS:
+            run.append(token)
+    close_run()
+    return tuple(compounds)
+
+
+def _surface(run) -> str:
+    return "".join(t.form for t in run).lower()
 
 
 def _terms_from_tokens(tokens, offsets: list[int]) -> tuple[Term, ...]:
@@ -147,17 +190,35 @@ def unknown_word_id() -> int:
 
 def analyze(text: str) -> list[Term]:
     """Content morphemes of ``text`` with offsets into ``text`` as given (not normalized)."""
+    return list(_analysis(text)[0])
+
+
+def compounds(text: str) -> list[Term]:
+    """Compound nouns written as one word in ``text`` (see ``_compounds_from_tokens``)."""
+    return list(_analysis(text)[1])
+
+
+def index_terms(text: str) -> list[Term]:
+    """What the index holds for ``text``: its morphemes, each compound after its last part."""
+    terms, extra = _analysis(text)
+    if not extra:
+        return list(terms)
+    merged = sorted([*terms, *extra], key=lambda t: (t.end, t.tag == COMPOUND_TAG))
+    return merged
+
+
+def _analysis(text: str) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
     if not text or not text.strip():
-        return []
+        return (), ()
     with _cache_lock:
         cached = _cache.get(text)
         if cached is not None:
             _cache.move_to_end(text)
-            return list(cached)
+            return cached
     normalized, offsets = normalize_with_offsets(text)
-    terms = _terms_from_tokens(get_kiwi().tokenize(normalized), offsets)
-    _remember(text, terms)
-    return list(terms)
+    result = _analysis_from_tokens(get_kiwi().tokenize(normalized), offsets)
+    _remember(text, result)
+    return result
 
 
 def analyze_many(texts: Iterable[str]) -> None:
@@ -168,12 +229,12 @@ def analyze_many(texts: Iterable[str]) -> None:
     normalized = [normalize_with_offsets(t) for t in todo]
     results = get_kiwi().tokenize([n for n, _ in normalized])
     for text, (_, offsets), tokens in zip(todo, normalized, results, strict=True):
-        _remember(text, _terms_from_tokens(tokens, offsets))
+        _remember(text, _analysis_from_tokens(tokens, offsets))
 
 
-def _remember(text: str, terms: tuple[Term, ...]) -> None:
+def _remember(text: str, result: tuple[tuple[Term, ...], tuple[Term, ...]]) -> None:
     with _cache_lock:
-        _cache[text] = terms
+        _cache[text] = result
         if len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
 
@@ -239,10 +300,10 @@ class _TermTokenizer(Tokenizer):
 
 
 class KiwiTokenizer(_TermTokenizer):
-    """Content morphemes: particles and endings dropped, verbs reduced to their stems."""
+    """Content morphemes (particles and endings dropped, verbs reduced to their stems) and compounds."""
 
     def _terms(self, value: str) -> list[Term]:
-        return analyze(value)
+        return index_terms(value)
 
 
 class NgramTokenizer(_TermTokenizer):

@@ -40,7 +40,7 @@ from indexer.artifact import (
 )
 from indexer.schema import IndexDoc, make_schema, to_fields
 
-ANALYZER_VERSION = "kiwi-4"
+ANALYZER_VERSION = "kiwi-5"
 KEEP_BUILDS = 2  # the live build and the one before it (a running server may still hold it; the fallback)
 APP_FOLDER = "app"
 SYNONYMS_FILE = "synonyms.json"

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from indexer.analysis import analyze, ngrams
+from indexer.analysis import analyze, compounds, ngrams
 from indexer.hangul import is_initials_query, is_syllable, latin_to_hangul, looks_like_wrong_layout
 from indexer.normalize import normalize_query
 from indexer.synonyms import Synonyms
 from indexer.typo import Speller
+from indexer.weights import TermWeights
 
 FIELD_WEIGHTS = {"title": 3.0, "questions": 2.5, "tags": 2.0, "body": 1.0}
 NGRAM_WEIGHTS = {"head_ng": 0.6, "body_ng": 0.15}
@@ -37,6 +38,13 @@ class QueryPlan:
     did_you_mean: str | None = None
     synonyms: list[tuple[str, list[str]]] = field(default_factory=list)
     ngrams: list[str] = field(default_factory=list)
+    # compound nouns the query writes together or apart that the index holds whole (선결제하기, 선 결제 → 선결제)
+    compounds: list[str] = field(default_factory=list)
+    # how much each term may steer (indexer/weights.py); a term not listed weighs 1
+    weights: dict[str, float] = field(default_factory=dict)
+
+    def weight(self, term: str) -> float:
+        return self.weights.get(term, 1.0)
 
 
 def fix_layout(text: str, speller: Speller) -> str | None:
@@ -120,7 +128,19 @@ def _resegment(word: str, speller: Speller) -> str | None:
     return "".join(out) if changed else None
 
 
-def plan_query(text: str, speller: Speller, synonyms: Synonyms) -> QueryPlan:
+def find_compounds(text: str, terms: list[str], speller: Speller) -> list[str]:
+    """Compounds of ``text`` the index holds: written together (선결제하기 → 선결제) or as
+    neighbouring words (선 결제 → 선결제, 분실 신고 → 분실신고)."""
+    found = [c.text for c in compounds(text)]
+    analyzed = analyze(text)
+    for left, right in zip(analyzed, analyzed[1:], strict=False):
+        if not text[left.end : right.start].strip():
+            found.append(left.text + right.text)
+    seen = set(terms)
+    return [c for c in dict.fromkeys(found) if c in speller and c not in seen]
+
+
+def plan_query(text: str, speller: Speller, synonyms: Synonyms, weights: TermWeights | None = None) -> QueryPlan:
     plan = QueryPlan(original=text)
     normalized = normalize_query(text)
     if not normalized:
@@ -133,6 +153,7 @@ def plan_query(text: str, speller: Speller, synonyms: Synonyms) -> QueryPlan:
         plan.initials = True
         return plan
     plan.terms = list(dict.fromkeys(t.text for t in analyze(normalized)))[:MAX_TERMS]
+    plan.compounds = find_compounds(normalized, plan.terms, speller)
 
     words = normalized.split(" ")
     suggested, searched = list(words), list(words)
@@ -158,6 +179,10 @@ def plan_query(text: str, speller: Speller, synonyms: Synonyms) -> QueryPlan:
     plan.ngrams = list(
         dict.fromkeys(g for word in _content_spans(" ".join(searched)) for g in (t.text for t in ngrams(word)))
     )[:MAX_NGRAMS]
+    if weights is not None:
+        alternatives = [t for _, alts in plan.synonyms for alt in alts for t in alt.split(" ")]
+        for term in [*plan.terms, *plan.compounds, *plan.corrections, *alternatives]:
+            plan.weights[term] = weights.weight(term)
     return plan
 
 
@@ -183,16 +208,27 @@ def _phrase_query(terms: list[str], weight: float) -> list[wq.Query]:
     return [wq.And([wq.Or(_term_queries(t, weight / len(terms))) for t in terms])]
 
 
+def weighted_terms(plan: QueryPlan) -> list[tuple[tuple[str, ...], float]]:
+    """The plan's term groups over the Kiwi fields and their weights: what every scorer sums.
+
+    A group of several terms is a synonym phrase: it counts only where all its terms occur.
+    Field weights (FIELD_WEIGHTS) multiply these; n-grams are separate (``plan.ngrams``, NGRAM_WEIGHTS).
+    """
+    out = [((t,), plan.weight(t)) for t in [*plan.terms, *plan.compounds]]
+    out += [((t,), CORRECTION_WEIGHT * plan.weight(t)) for t in plan.corrections]
+    for source, alternatives in plan.synonyms:
+        # a synonym group names one thing: it steers as much as its most distinctive wording
+        words = [t for phrase in (source, *alternatives) for t in phrase.split(" ")]
+        weight = SYNONYM_WEIGHT * max(plan.weight(t) for t in words)
+        out += [(tuple(alt.split(" ")), weight) for alt in alternatives]
+    return out
+
+
 def to_whoosh(plan: QueryPlan) -> wq.Query | None:
     """One flat OR of weighted terms: the same scores as nested ORs per field, measured faster in Whoosh."""
     parts: list[wq.Query] = []
-    for term in plan.terms:
-        parts += _term_queries(term, 1.0)
-    for term in plan.corrections:
-        parts += _term_queries(term, CORRECTION_WEIGHT)
-    for _, alternatives in plan.synonyms:
-        for alternative in alternatives:
-            parts += _phrase_query(alternative.split(" "), SYNONYM_WEIGHT)
+    for terms, weight in weighted_terms(plan):
+        parts += _phrase_query(list(terms), weight)
     for gram in plan.ngrams:
         parts += [wq.Term(f, gram, boost=w) for f, w in NGRAM_WEIGHTS.items()]
     return wq.Or(parts) if parts else None
@@ -200,7 +236,7 @@ def to_whoosh(plan: QueryPlan) -> wq.Query | None:
 
 def query_terms(plan: QueryPlan) -> set[str]:
     """Every term a matching document may contain: used to highlight snippets."""
-    terms = set(plan.terms) | set(plan.corrections)
+    terms = set(plan.terms) | set(plan.corrections) | set(plan.compounds)
     for _, alternatives in plan.synonyms:
         for alt in alternatives:
             terms.update(alt.split(" "))

@@ -80,6 +80,7 @@ class SearchEngine:
         derived = tables.load(path)
         self.documents = derived.documents
         self.suggester = derived.suggester
+        self.weights = derived.weights
         self.synonyms = Synonyms(read_synonyms(path))
         self._spellers = {
             audience: Speller(derived.vocabulary[audience], derived.counts[audience]) for audience in ("all", "public")
@@ -117,7 +118,7 @@ class SearchEngine:
         commonest words in titles and questions (분실 신고), then planned once, like a layout fix."""
         text = text[:MAX_QUERY_CHARS]
         reading = self._initials_reading(text, audiences)
-        plan = plan_query(reading or text, self.speller(audiences), self.synonyms)
+        plan = plan_query(reading or text, self.speller(audiences), self.synonyms, self.weights)
         if reading:
             plan.original, plan.initials = text, True
         return plan

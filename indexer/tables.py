@@ -14,6 +14,7 @@ from pathlib import Path
 from indexer.audience import PUBLIC
 from indexer.schema import TEXT_FIELDS, IndexDoc
 from indexer.suggest import Suggester
+from indexer.weights import TermWeights
 
 TABLES = "tables"
 
@@ -24,6 +25,7 @@ class Tables:
     vocabulary: dict[str, dict[str, int]]  # "all" | "public" -> word -> document frequency
     counts: dict[str, int]  # "all" | "public" -> number of documents
     suggester: Suggester
+    weights: TermWeights
 
 
 def derive(reader, docs: Sequence[IndexDoc]) -> Tables:
@@ -49,7 +51,8 @@ def derive(reader, docs: Sequence[IndexDoc]) -> Tables:
             for d in docs
         ]
     )
-    return Tables(documents, vocabulary, {"all": len(documents), "public": len(public)}, suggester)
+    weights = TermWeights.from_reader(reader)
+    return Tables(documents, vocabulary, {"all": len(documents), "public": len(public)}, suggester, weights)
 
 
 def write(tables: Tables, build: Path) -> None:
@@ -58,6 +61,7 @@ def write(tables: Tables, build: Path) -> None:
     _dump(folder / "documents.json", tables.documents)
     _dump(folder / "vocabulary.json", {"counts": tables.counts, **tables.vocabulary})
     _dump(folder / "suggestions.json", tables.suggester.rows())
+    _dump(folder / "weights.json", tables.weights.rows())
 
 
 def load(build: Path) -> Tables:
@@ -65,7 +69,8 @@ def load(build: Path) -> Tables:
     documents = [tuple(row) for row in _read(folder / "documents.json")]
     vocabulary = _read(folder / "vocabulary.json")
     counts = vocabulary.pop("counts")
-    return Tables(documents, vocabulary, counts, Suggester.from_rows(_read(folder / "suggestions.json")))
+    suggester = Suggester.from_rows(_read(folder / "suggestions.json"))
+    return Tables(documents, vocabulary, counts, suggester, TermWeights.from_rows(_read(folder / "weights.json")))
 
 
 def _dump(path: Path, data) -> None:

@@ -68,3 +68,15 @@ def test_analysis_is_thread_safe():
     with ThreadPoolExecutor(max_workers=8) as pool:
         concurrent = list(pool.map(analysis.analyze, texts))
     assert concurrent == serial
+
+
+def test_compounds_are_indexed_beside_their_parts():
+    from indexer.analysis import index_terms
+
+    # Kiwi reads 선결제 as 선결 + 제 alone and as one noun after 할부: the compound is indexed either way
+    assert "선결제" in [t.text for t in index_terms("선결제하기")]
+    assert "선결제" in [t.text for t in index_terms("할부 선결제")]
+    assert [t.text for t in index_terms("분실신고하려면")] == ["분실", "신고", "분실신고"]
+    assert "재발급" in [t.text for t in index_terms("재발급받기")]
+    # words written apart stay apart at index time; the query side joins them (query.find_compounds)
+    assert [t.text for t in index_terms("선 결제")] == ["선", "결제"]

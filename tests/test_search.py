@@ -141,3 +141,19 @@ def test_layout_fix_keeps_shift_and_leaves_english_alone(real_engine):
 
 def test_lone_surrogates_are_dropped(engine):
     assert [h.id for h in engine.search("\ud800카드 분실").hits][:1] == ["lost-report"]
+
+
+def test_query_weights_come_from_the_articles_heads(real_engine):
+    """A word that heads many articles (카드) or none (가이드) steers less than a distinctive one."""
+    plan = real_engine.plan("카드 선결제 가이드")
+    assert plan.weight("선결제") == 1.0
+    assert plan.weight("카드") < 1.0 and plan.weight("가이드") < 1.0
+    from indexer.query import weighted_terms
+
+    assert ((("선결제",), 1.0)) in weighted_terms(plan)
+
+
+def test_compounds_meet_however_they_are_written(real_engine):
+    for query in ("할부 선결제하기", "할부 선결제", "할부 선 결제"):
+        assert "inst-prepay" in [h.id for h in real_engine.search(query, limit=3).hits], query
+    assert "선결제" in real_engine.plan("할부 선 결제").compounds
