@@ -20,7 +20,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from indexer.query import CORRECTION_WEIGHT, FIELD_WEIGHTS, NGRAM_WEIGHTS, SYNONYM_WEIGHT, QueryPlan
+from indexer.query import (
+    FIELD_WEIGHTS,
+    NGRAM_WEIGHTS,
+    QueryPlan,
+    weighted_terms,
+)  # the plan's one list of weighted terms
 
 B, K1 = 0.75, 1.2  # as in search.SearchEngine (BM25F(B=0.75, K1=1.2))
 COMMON_TERM_SHARE = 0.3
@@ -84,18 +89,6 @@ class ScoreTable:
         matched = np.flatnonzero(scores > 0)
         order = matched[np.lexsort((matched, -scores[matched]))][:limit]
         return [(int(n), float(scores[n])) for n in order]
-
-
-def weighted_terms(plan: QueryPlan) -> list[tuple[tuple[str, ...], float]]:
-    """The plan's term groups and their weights, as ``query.to_whoosh`` weighs them.
-
-    A group of several terms is a synonym phrase: it counts only where all its terms occur.
-    """
-    out: list[tuple[tuple[str, ...], float]] = [((t,), 1.0) for t in plan.terms]
-    out += [((t,), CORRECTION_WEIGHT) for t in plan.corrections]
-    for _, alternatives in plan.synonyms:
-        out += [(tuple(alt.split(" ")), SYNONYM_WEIGHT) for alt in alternatives]
-    return out
 
 
 def _bm25(idf: float, tf: np.ndarray, length: np.ndarray, average: float) -> np.ndarray:
