@@ -182,16 +182,29 @@ def eval_command(file, articles_dir, index_dir, misses):
 
 
 @main.command()
-@click.argument("text")
-def analyze(text):
-    """Show the terms the analyzer makes of TEXT (morphemes with offsets, then n-grams)."""
-    from indexer import analyze as analyze_text
-    from indexer import ngrams, normalize
+@click.argument("words", nargs=-1, required=True)
+@articles_option
+@index_option
+@click.option("--article", "article_id", default=None, help="Explain this article's score, or why it is missing.")
+@click.option("--internal", is_flag=True, help="Search as an agent (internal articles too).")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 200), help="Results to list.")
+def analyze(words, articles_dir, index_dir, article_id, internal, limit):
+    """What TEXT becomes: normalized form, morphemes (kept and dropped), corrections, synonyms, ranking."""
+    from kb.commands import analyze as command
 
-    click.echo(f"normalized: {normalize(text)}")
-    for term in analyze_text(text):
-        click.echo(f"{term.text}\t{term.tag}\t{term.start}-{term.end}\t{text[term.start : term.end]}")
-    click.echo("ngrams: " + " ".join(t.text for t in ngrams(text)))
+    settings = _settings(articles_dir, index_dir)
+
+    def engine_factory():
+        from indexer import DamagedBuild, IndexNotFound, SearchEngine
+
+        try:
+            return SearchEngine(settings.index_dir)
+        except (IndexNotFound, DamagedBuild):
+            return None
+
+    command.run(
+        settings, " ".join(words), article_id=article_id, internal=internal, limit=limit, engine_factory=engine_factory
+    )
 
 
 @main.command()
@@ -209,25 +222,62 @@ def export(out, articles_dir, index_dir, base_url):
     run_export(_load(settings), settings, out, base_url)
 
 
+@main.command()
+@articles_option
+@index_option
+@click.option(
+    "--db", "analytics_db", type=click.Path(path_type=Path), default=None, help="Search log (default $KB_DB)."
+)
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366), help="The last N days.")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None, help="First day (YYYY-MM-DD).")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last day (YYYY-MM-DD).")
+@click.option("--who", type=click.Choice(["customers", "agents", "all"]), default="customers", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="Rows per list.")
+def stats(articles_dir, index_dir, analytics_db, days, start, end, who, as_json, limit):
+    """What people searched: per day, top and zero-result queries with causes, votes, articles nobody finds."""
+    from kb.commands import stats as command
+
+    settings = Settings.from_env(articles_dir=articles_dir, index_dir=index_dir, analytics_db=analytics_db)
+    command.run(
+        settings,
+        days=days,
+        start=start.date() if start else None,
+        end=end.date() if end else None,
+        who=who,
+        as_json=as_json,
+        limit=limit,
+    )
+
+
 @main.group()
 def user():
-    """Manage agent console accounts (stored hashed in var/users.json or $KB_USERS_FILE)."""
+    """Manage agent and editor accounts (stored hashed in var/users.json or $KB_USERS_FILE)."""
 
 
 @user.command("add")
 @click.argument("name")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Password (prompted).")
 @click.option("--users-file", type=click.Path(path_type=Path), default=None, help="Accounts file.")
-def user_add(name, password, users_file):
-    """Add an account or change its password."""
-    from kb.users import UserError, add_user
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    type=click.Choice(["agent", "editor"]),
+    help="agent (console) and/or editor (preview, analyze, insights); repeatable. Default: agent, "
+    "or the account's current roles.",
+)
+def user_add(name, password, users_file, roles):
+    """Add an account or change its password (and roles)."""
+    from kb.users import UserError, add_user, load_roles
 
     path = users_file or Settings.from_env().users_file
     try:
-        add_user(path, name, password)
+        add_user(path, name, password, roles=roles or None)
+        saved = sorted(load_roles(path).get(name, ()))
     except UserError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"saved account '{name}' in {path}")
+    click.echo(f"saved account '{name}' ({', '.join(saved)}) in {path}")
 
 
 @main.command()

@@ -2,6 +2,11 @@
 
 Accounts live in a JSON file (``kb user add NAME`` writes it) and/or the ``KB_USERS``
 environment variable (``name=hash;name2=hash2``) for deployments that inject secrets.
+
+Each account has roles: ``agent`` (the console) and ``editor`` (preview, analyze, insights).
+An entry is either a bare hash (an agent, as files written before roles were) or
+``{"hash": ..., "roles": [...]}``; in ``KB_USERS`` roles follow a second ``=``:
+``name=hash=agent+editor``.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,31}$")
 MIN_PASSWORD = 8
+ROLES = ("agent", "editor")
+DEFAULT_ROLES = ("agent",)
 
 
 @functools.lru_cache(maxsize=1)
@@ -52,6 +59,15 @@ def _read_users_file(users_file: Path) -> dict:
     return data
 
 
+def _entry(value) -> tuple[str | None, tuple[str, ...]]:
+    """(hash, roles) of one stored entry: a bare hash string is an agent account."""
+    if isinstance(value, dict):
+        roles = value.get("roles")
+        roles = tuple(r for r in roles if r in ROLES) if isinstance(roles, list) else DEFAULT_ROLES
+        return value.get("hash"), roles
+    return value, DEFAULT_ROLES
+
+
 def _account(name, password_hash) -> tuple[str, str] | None:
     """(name, hash) as login will look it up, or None for an entry no one could log in with."""
     if not isinstance(name, str) or not isinstance(password_hash, str):
@@ -60,24 +76,49 @@ def _account(name, password_hash) -> tuple[str, str] | None:
     return (name, password_hash) if NAME.match(name) and password_hash else None
 
 
-def load_users(users_file: Path) -> dict[str, str]:
-    """Login lower-cases the name it is given, so names are lower-cased here too (``Bob=...`` is bob)."""
+def _entries(users_file: Path) -> list[tuple[object, object, tuple[str, ...]]]:
+    """(name, hash, roles) from the file, then from KB_USERS (which wins for a name in both)."""
     entries = []
     if users_file.exists():
-        entries += _read_users_file(users_file)["users"].items()
+        for name, value in _read_users_file(users_file)["users"].items():
+            entries.append((name, *_entry(value)))
     for entry in filter(None, os.environ.get("KB_USERS", "").split(";")):
-        name, _, password_hash = entry.partition("=")
-        entries.append((name, password_hash))
-    return dict(filter(None, (_account(name, password_hash) for name, password_hash in entries)))
+        name, _, rest = entry.partition("=")
+        password_hash, _, roles = rest.partition("=")
+        role_list = tuple(r.strip() for r in roles.split("+") if r.strip() in ROLES) if roles else DEFAULT_ROLES
+        entries.append((name, password_hash, role_list))
+    return entries
 
 
-def add_user(users_file: Path, name: str, password: str) -> None:
+def load_users(users_file: Path) -> dict[str, str]:
+    """Login lower-cases the name it is given, so names are lower-cased here too (``Bob=...`` is bob)."""
+    accounts = (_account(name, password_hash) for name, password_hash, _ in _entries(users_file))
+    return dict(filter(None, accounts))
+
+
+def load_roles(users_file: Path) -> dict[str, frozenset[str]]:
+    """Each usable account's roles (the same accounts ``load_users`` returns)."""
+    roles = {}
+    for name, password_hash, role_list in _entries(users_file):
+        account = _account(name, password_hash)
+        if account:
+            roles[account[0]] = frozenset(role_list)
+    return roles
+
+
+def add_user(users_file: Path, name: str, password: str, roles: tuple[str, ...] | None = None) -> None:
+    """Create an account or change its password; ``roles`` None keeps an existing account's roles."""
     if not NAME.match(name):
         raise UserError(f"user name '{name}' must be lowercase letters, digits, '.', '_' or '-' (max 32)")
     if len(password) < MIN_PASSWORD:
         raise UserError(f"password must be at least {MIN_PASSWORD} characters")
+    if roles is not None and (not roles or any(r not in ROLES for r in roles)):
+        raise UserError(f"roles must be some of: {', '.join(ROLES)}")
     data = _read_users_file(users_file) if users_file.exists() else {"users": {}}
-    data["users"][name] = generate_password_hash(password)
+    kept = _entry(data["users"][name])[1] if name in data["users"] else DEFAULT_ROLES
+    roles = tuple(dict.fromkeys(roles)) if roles is not None else kept
+    password_hash = generate_password_hash(password)
+    data["users"][name] = password_hash if roles == DEFAULT_ROLES else {"hash": password_hash, "roles": list(roles)}
     users_file.parent.mkdir(parents=True, exist_ok=True)
     temp = users_file.with_suffix(".tmp")
     temp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
     app.extensions["kb.revoked_sessions"] = RevokedSessions(settings.analytics_db)
 
     from indexer import marked_parts
-    from kb.web import agent, api, csrf, errors, public
+    from kb.web import agent, api, csrf, editor, errors, public
     from kb.web.knowledge import release_snapshot
 
     app.extensions["kb.site"] = load_site_settings(app.config.get("KB_SITE_FILE") or SITE_FILE)
@@ -105,4 +105,5 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(agent.bp)
+    app.register_blueprint(editor.bp)
     return app

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from indexer import EVERYONE
 from kb.sessions import RevokedSessions
 from kb.throttle import LoginThrottle
-from kb.users import UserError, load_users, verify
+from kb.users import UserError, load_roles, load_users, verify
 from kb.web.api import search_json
 from kb.web.errors import json_error
 from kb.web.knowledge import analytics, knowledge_base, log_search, query_arg, run_search
@@ -54,22 +54,50 @@ def current_user() -> str | None:
     return g.agent_user
 
 
-def login_required(view):
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        if current_user() is None:
-            if request.path.startswith("/agent/api/"):
-                return json_error(401, "login required")
-            return redirect(url_for("agent.login", next=request.full_path if request.args else request.path))
-        return view(*args, **kwargs)
+def current_roles() -> frozenset[str]:
+    """The logged-in account's roles (agent, editor); empty when nobody is logged in."""
+    if "agent_roles" not in g:
+        user = current_user()
+        try:
+            g.agent_roles = load_roles(_settings().users_file).get(user, frozenset()) if user else frozenset()
+        except UserError:
+            g.agent_roles = frozenset()
+    return g.agent_roles
 
-    return wrapped
+
+def role_required(role: str):
+    """Login first; then the account must hold ``role`` (an agent cannot open editor pages, and back)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            if current_user() is None:
+                if "/api/" in request.path:
+                    return json_error(401, "login required")
+                return redirect(url_for("agent.login", next=request.full_path if request.args else request.path))
+            if role not in current_roles():
+                if "/api/" in request.path:
+                    return json_error(403, f"the '{role}' role is required")
+                message = (
+                    "이 계정에는 편집자 권한이 없습니다." if role == "editor" else "이 계정에는 상담원 권한이 없습니다."
+                )
+                return render_template("error.html", title="권한이 없습니다", message=message), 403
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+login_required = role_required("agent")
 
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: never redirect a fresh login to another host."""
-    if target and target.startswith("/agent") and not target.startswith("//"):
+    if target and target.startswith(("/agent", "/editor")) and not target.startswith("//"):
         return target
+    if "agent" not in current_roles() and "editor" in current_roles():
+        return url_for("editor.home")
     return url_for("agent.console")
 
 
@@ -90,6 +118,8 @@ def login():
             if token:
                 session["csrf_token"] = token
             session.update(user=name, since=time.time(), sid=secrets.token_urlsafe(16))
+            g.pop("agent_user", None)
+            g.pop("agent_roles", None)
             return redirect(_safe_next(request.form.get("next")), code=303)
         else:
             error, status = "아이디 또는 비밀번호가 올바르지 않습니다.", 401

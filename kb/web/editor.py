@@ -1,0 +1,236 @@
+"""Editor pages (login with the editor role): status, article preview, query analysis, insights.
+
+Editors are not programmers: every page answers in Korean, shows problems as ``path:line:
+message`` with the fix, and never changes what customers see (the preview renders a file from
+disk without serving it; only ``kb index`` or ``kb serve --watch`` make a change live).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from kb.web.agent import current_user, role_required
+from kb.web.knowledge import knowledge_base
+
+bp = Blueprint("editor", __name__, url_prefix="/editor")
+editor_required = role_required("editor")
+BOTH = ("public", "internal")
+
+
+def _settings():
+    return current_app.config["KB_SETTINGS"]
+
+
+def watch_status() -> dict | None:
+    """What ``kb serve --watch`` last did (None when the server does not watch the folder)."""
+    watcher = current_app.extensions.get("kb.watch")
+    return watcher.status() if watcher is not None else None
+
+
+def _article_files(root: Path) -> list[str]:
+    """Article files on disk (relative paths), whether or not they load: editors preview drafts too."""
+    files = []
+    for path in sorted(root.rglob("*.md")):
+        relative = path.relative_to(root)
+        if not any(part.startswith(".") for part in relative.parts) and path.is_file():
+            files.append(relative.as_posix())
+    return files
+
+
+def _file_in_folder(root: Path, relative: str) -> Path | None:
+    """``relative`` inside the articles folder and an .md file, or None (no ../ escapes, no symlinks out)."""
+    if not relative or "\x00" in relative:
+        return None
+    candidate = root / relative
+    try:
+        resolved = candidate.resolve()
+        resolved.relative_to(root.resolve())
+    except (OSError, ValueError):
+        return None
+    return candidate if resolved.suffix == ".md" and resolved.is_file() else None
+
+
+@bp.get("/")
+@editor_required
+def home():
+    from kb.checks import check_folder
+
+    root = _settings().articles_dir
+    corpus, findings = check_folder(root, search=False)
+    return render_template(
+        "editor/home.html",
+        user=current_user(),
+        findings=findings,
+        loads=corpus is not None,
+        files=_article_files(root),
+        root=str(root),
+        watch=watch_status(),
+    )
+
+
+@bp.get("/preview")
+@editor_required
+def preview():
+    """A file from disk rendered with the customers' article template, its findings beside it."""
+    from kb.articles import parse_article
+    from kb.checks import Finding, check_folder
+
+    root = _settings().articles_dir
+    relative = request.args.get("path", "")
+    path = _file_in_folder(root, relative)
+    if path is None:
+        abort(404)
+    display = str(root / relative)
+    article, problems = parse_article(path, display)
+    corpus, findings = check_folder(root, search=False)
+    mine = [f for f in findings if f.path == display]
+    live = knowledge_base()
+    if article is None:
+        return render_template(
+            "editor/broken.html",
+            user=current_user(),
+            path=display,
+            relative=relative,
+            problems=[Finding(p.path, p.line, p.message) for p in problems],
+            live_article=next((a for a in live.articles if a.path.endswith(relative)), None),
+        )
+    others = corpus or live
+    related = [r for r in (others.get(i) for i in article.related) if r is not None and r.is_public]
+    return render_template(
+        "editor/preview.html",
+        article=article,
+        related=related,
+        category=others.categories.get(article.category),
+        findings=mine,
+        folder_errors=[f for f in findings if f.is_error and f.path != display],
+        relative=relative,
+        vote=None,
+        static_export=True,  # no vote form: an editor's click must not count as a customer's vote
+        editor_user=current_user(),
+    )
+
+
+@bp.get("/analyze")
+@editor_required
+def analyze():
+    """Why this query (does not) find that article: every step, the ranking, one article's score."""
+    from indexer.explain import FIELD_LABELS, explain
+    from indexer.tags import tag_label
+    from kb.commands.analyze import REASONS
+
+    kb = knowledge_base()
+    q = request.args.get("q", "")[:200]
+    article_id = request.args.get("article", "").strip() or None
+    audience = "internal" if request.args.get("audience") == "internal" else "public"
+    audiences = BOTH if audience == "internal" else ("public",)
+    result = None
+    if q.strip():
+        result = explain(
+            kb.engine, q, article_id=article_id, audiences=audiences, limit=10, article_terms=_article_terms(kb)
+        )
+    return render_template(
+        "editor/analyze.html",
+        user=current_user(),
+        q=q,
+        article_id=article_id or "",
+        audience=audience,
+        result=result,
+        reasons=REASONS,
+        articles=sorted(kb.articles, key=lambda a: a.id),
+        corpus=kb,
+        field_labels=FIELD_LABELS,
+        tag_label=tag_label,
+        preview_path=_preview_path,
+    )
+
+
+def _article_terms(snapshot):
+    """The words of an article's title, questions and tags, as the analyzer reads them."""
+    from indexer import analyze
+
+    def terms(article_id: str) -> list[str]:
+        article = snapshot.get(article_id)
+        if article is None:
+            return []
+        texts = [article.title, *article.questions, *article.tags]
+        return list(dict.fromkeys(t.text for text in texts for t in analyze(text)))[:30]
+
+    return terms
+
+
+def _preview_path(article) -> str:
+    """The article's file relative to the articles folder (what ``preview`` takes)."""
+    try:
+        return Path(article.path).relative_to(_settings().articles_dir).as_posix()
+    except ValueError:
+        return Path(article.path).name
+
+
+def _period():
+    """The period asked for: ?start=&end= (YYYY-MM-DD), else ?days= (default 30), capped to a year."""
+    import datetime as dt
+
+    from kb.insights import Period
+
+    try:
+        start = dt.date.fromisoformat(request.args.get("start", ""))
+        end = dt.date.fromisoformat(request.args.get("end", ""))
+        if start <= end and (end - start).days <= 366:
+            return Period(start, end)
+    except ValueError:
+        pass
+    try:
+        days = max(1, min(366, int(request.args.get("days", 30))))
+    except ValueError:
+        days = 30
+    return Period.last_days(days)
+
+
+def _report():
+    from kb.insights import SURFACES, build_report, log_reader
+    from kb.web.knowledge import analytics
+
+    surfaces = request.args.get("who", "customers")
+    surfaces = surfaces if surfaces in SURFACES else "customers"
+    return build_report(log_reader(analytics()), _period(), snapshot=knowledge_base(), surfaces=surfaces)
+
+
+@bp.get("/insights")
+@editor_required
+def insights():
+    """Searches per day, top and zero-result queries with causes, unopened results, votes, unfound articles."""
+    from kb.charts import bar_chart, line_chart
+    from kb.zero_results import CAUSES
+
+    report = _report()
+    labels = [d.day for d in report.days]
+    return render_template(
+        "editor/insights.html",
+        user=current_user(),
+        report=report,
+        causes=CAUSES,
+        corpus=knowledge_base(),
+        searches_chart=bar_chart(labels, [d.searches for d in report.days], title="하루 검색 수", chart_id="searches"),
+        zero_chart=line_chart(
+            labels, [d.zero_rate for d in report.days], title="결과 없는 검색 비율", chart_id="zero-rate"
+        ),
+        args={k: v for k, v in request.args.items() if k in ("days", "start", "end", "who")},
+    )
+
+
+@bp.get("/insights/<name>.csv")
+@editor_required
+def insights_csv(name: str):
+    from kb.insights import TABLES, csv_text
+
+    if name not in TABLES:
+        abort(404)
+    report = _report()
+    filename = f"{name}-{report.period.start.isoformat()}-{report.period.end.isoformat()}.csv"
+    return current_app.response_class(
+        csv_text(report, name),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
