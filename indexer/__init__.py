@@ -17,10 +17,10 @@ from indexer.artifact import (
 from indexer.audience import AUDIENCES, EVERYONE, PUBLIC, Audience, Audiences
 from indexer.build import BuildInfo, build_index, content_hash, read_attachment
 from indexer.highlight import Snippet, marked_parts
-from indexer.normalize import normalize, normalize_query
+from indexer.normalize import MAX_QUERY_CHARS, normalize, normalize_query
 from indexer.query import QueryPlan
 from indexer.schema import IndexDoc
-from indexer.search import MAX_QUERY_CHARS, Hit, SearchEngine, SearchResponse
+from indexer.search import Hit, SearchEngine, SearchResponse
 from indexer.suggest import Suggestion
 from indexer.synonyms import Synonyms
 

@@ -60,7 +60,10 @@ def normalize(text: str, lower: bool = True) -> str:
     return normalize_with_offsets(text, lower)[0]
 
 
-def normalize_query(text: str, max_length: int = 200, lower: bool = True) -> str:
+MAX_QUERY_CHARS = 200  # what a user types as a question; longer input is cut, never refused
+
+
+def normalize_query(text: str, max_length: int = MAX_QUERY_CHARS, lower: bool = True) -> str:
     """What the engine sees of a user's query: normalized, single-spaced, bounded in length.
 
     ``lower=False`` keeps Shift: on a Korean keyboard it types ㅆ, ㅖ and the other double jamo.

@@ -24,12 +24,11 @@ from indexer.audience import PUBLIC, Audiences
 from indexer.build import read_synonyms
 from indexer.hangul import is_initials_query
 from indexer.highlight import Snippet, SnippetSource, make_snippet, match_spans
-from indexer.normalize import normalize_query
+from indexer.normalize import MAX_QUERY_CHARS, normalize_query
 from indexer.query import QueryPlan, plan_query, query_terms, to_whoosh
 from indexer.synonyms import Synonyms
 from indexer.typo import Speller
 
-MAX_QUERY_CHARS = 200  # what a user can type that is still a question; longer input is cut, not refused
 CANDIDATES = 200
 COMMON_TERM_SHARE = 0.3  # a term in more than 30% of a field's documents is skipped
 COMMON_TERM_MIN_DOCS = 50  # ... unless the corpus is small: then every term is cheap

@@ -13,6 +13,8 @@ import threading
 import time
 from pathlib import Path
 
+from indexer import MAX_QUERY_CHARS
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS searches (
     id INTEGER PRIMARY KEY,
@@ -48,7 +50,7 @@ CREATE INDEX IF NOT EXISTS votes_at ON votes(at);
 
 DAY = 86_400
 CLICK_WINDOW = 3600  # a click more than an hour after its search is not a click on that search
-MAX_QUERY = 200
+MAX_QUERY = MAX_QUERY_CHARS
 MAX_COMMENT = 1000
 
 

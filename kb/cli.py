@@ -38,7 +38,7 @@ def _load(settings: Settings):
     from kb.corpus import load_corpus
 
     try:
-        return load_corpus(settings.articles_dir)
+        return load_corpus(settings.articles_dir, settings.max_article_bytes)
     except CorpusError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)

@@ -46,6 +46,9 @@ _FAILED = object()
 
 def _load_yaml(path: Path, display: str, problems: list[Problem], parse=yaml.load):
     """``parse`` (load or compose) of the file, or _FAILED once the reason is in ``problems``."""
+    if refused := outside_folder(path, path.parent):
+        problems.append(refused)
+        return _FAILED
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -137,7 +140,33 @@ def load_synonyms(root: Path, problems: list[Problem]) -> tuple[list[list[str]],
     return synonyms, lines
 
 
-def load_corpus(root: str | Path) -> Corpus:
+MAX_ARTICLE_BYTES = 256 * 1024  # a FAQ answer is a few KB; megabytes are a mistake that would stall search
+
+
+def outside_folder(path: Path, root: Path) -> Problem | None:
+    """A file (or symlink) that resolves outside the articles folder is never read: it would publish it."""
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: reading it fails, and parse_article says so
+        return None
+    if target.is_relative_to(root.resolve()):
+        return None
+    return Problem(str(path), 1, "resolves outside the articles folder (a symlink?); only files inside it are read")
+
+
+def too_big(path: Path, limit: int) -> Problem | None:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # parse_article reports what cannot be read
+    if size <= limit:
+        return None
+    return Problem(
+        str(path), 1, f"the file has {size:,} bytes, over the limit of {limit:,} (KB_MAX_ARTICLE_BYTES): split it"
+    )
+
+
+def load_corpus(root: str | Path, max_article_bytes: int = MAX_ARTICLE_BYTES) -> Corpus:
     """Read and check everything; raise CorpusError listing every problem found."""
     root = Path(root)
     if not root.is_dir():
@@ -152,6 +181,10 @@ def load_corpus(root: str | Path) -> Corpus:
         if not path.is_file() and (path.exists() or not path.is_symlink()):
             # a folder or a pipe named *.md is no article (and reading a pipe would hang); a broken
             # symlink goes on to parse_article, which reports it
+            continue
+        refused = outside_folder(path, root) or too_big(path, max_article_bytes)
+        if refused:
+            problems.append(refused)
             continue
         article, found = parse_article(path, str(path))
         problems.extend(found)

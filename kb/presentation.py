@@ -12,6 +12,7 @@ import re
 from jinja2 import Environment
 from markupsafe import Markup
 
+from indexer import MAX_QUERY_CHARS
 from kb.render import to_text
 from kb.site_settings import SiteSettings
 
@@ -76,5 +77,5 @@ def install(env: Environment, settings: SiteSettings) -> None:
         contact = settings.contact
         return Markup('<a class="{}" href="{}">{}</a>').format(css, contact.tel, contact.phone)
 
-    env.globals.update(site=settings, strings=settings.strings, phone_link=phone_link)
+    env.globals.update(site=settings, strings=settings.strings, phone_link=phone_link, max_query_chars=MAX_QUERY_CHARS)
     env.filters.update(korean_date=korean_date, phone_links=phone_links, without_short_answer=without_short_answer)

@@ -117,3 +117,31 @@ def test_index_reports_and_skips_unchanged(runner, settings):
 def test_analyze_shows_terms_with_offsets(runner):
     result = runner.invoke(main, ["analyze", "카드를 잃어버렸어요"])
     assert "잃어버리\tVV\t4-8\t잃어버렸" in result.output
+
+
+def test_check_rejects_an_article_over_the_size_limit(runner, settings, monkeypatch):
+    big = settings.articles_dir / "payments" / "pay-huge.md"
+    big.write_text("---\nid: pay-huge\ntitle: 큰 문서\ncategory: payments\n---\n" + "카드 결제 " * 2000, "utf-8")
+    result = runner.invoke(main, ["check", "--no-search", "--articles", str(settings.articles_dir)])
+    assert result.exit_code == 0, result.output  # ~14 KB is far under the default limit
+    monkeypatch.setenv("KB_MAX_ARTICLE_BYTES", "10000")
+    result = runner.invoke(main, ["check", "--no-search", "--articles", str(settings.articles_dir)])
+    assert result.exit_code == 1
+    assert f"{big}:1: the file has {big.stat().st_size:,} bytes, over the limit of 10,000" in result.output
+    index = invoke(runner, settings, "index")
+    assert index.exit_code == 1 and "over the limit" in index.output
+
+
+def test_check_rejects_files_that_resolve_outside_the_articles_folder(runner, settings, tmp_path):
+    secret = tmp_path / "outside.md"
+    secret.write_text("---\nid: leaked\ntitle: 비밀 값 SECRET-42\ncategory: payments\n---\n외부 파일\n", "utf-8")
+    link = settings.articles_dir / "payments" / "leak.md"
+    link.symlink_to(secret)
+    result = runner.invoke(main, ["check", "--no-search", "--articles", str(settings.articles_dir)])
+    assert result.exit_code == 1
+    assert f"{link}:1: resolves outside the articles folder" in result.output
+    assert "SECRET-42" not in result.output and "leaked" not in result.output
+    (settings.articles_dir / "categories.yml").rename(tmp_path / "categories.yml")
+    (settings.articles_dir / "categories.yml").symlink_to(tmp_path / "categories.yml")
+    result = runner.invoke(main, ["check", "--no-search", "--articles", str(settings.articles_dir)])
+    assert f"{settings.articles_dir / 'categories.yml'}:1: resolves outside the articles folder" in result.output

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from kb.articles import CorpusError
-from kb.corpus import Corpus, load_corpus
+from kb.corpus import MAX_ARTICLE_BYTES, Corpus, load_corpus
 
 ERROR = "error"
 WARNING = "warning"
@@ -75,11 +75,11 @@ def problems_as_findings(error: CorpusError) -> list[Finding]:
 
 
 def check_folder(
-    articles_dir, *, index_dir=None, search: bool = True, **options
+    articles_dir, *, index_dir=None, search: bool = True, max_article_bytes: int = MAX_ARTICLE_BYTES, **options
 ) -> tuple[Corpus | None, list[Finding]]:
     """Load and check an articles folder: (corpus or None if it does not load, findings)."""
     try:
-        corpus = load_corpus(articles_dir)
+        corpus = load_corpus(articles_dir, max_article_bytes)
     except CorpusError as error:
         return None, problems_as_findings(error)
     if not search:

@@ -20,7 +20,11 @@ def stale_days_default() -> int:
 def run(settings: Settings, *, stale_days: int, search: bool) -> None:
     """Print every finding; exit 1 when any is an error (warnings alone exit 0)."""
     corpus, findings = check_folder(
-        settings.articles_dir, index_dir=settings.index_dir, search=search, stale_days=stale_days
+        settings.articles_dir,
+        index_dir=settings.index_dir,
+        search=search,
+        stale_days=stale_days,
+        max_article_bytes=settings.max_article_bytes,
     )
     for finding in findings:
         click.echo(str(finding), err=True)

@@ -78,7 +78,9 @@ def _report_checks(settings: Settings, path: str) -> None:
     """The checks on the new file only (the rest of the folder is not this editor's task now)."""
     from kb.checks import check_folder
 
-    corpus, findings = check_folder(settings.articles_dir, index_dir=settings.index_dir)
+    corpus, findings = check_folder(
+        settings.articles_dir, index_dir=settings.index_dir, max_article_bytes=settings.max_article_bytes
+    )
     mine = [f for f in findings if f.path == path or (corpus is None and f.is_error)]
     for finding in mine:
         click.echo(str(finding), err=True)
