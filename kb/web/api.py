@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 
 from indexer import PUBLIC, Audiences
+from kb.complete import complete_last_word
 from kb.results import search_body
 from kb.web.errors import json_error
 from kb.web.knowledge import knowledge_base, log_search, popular, public_article, query_arg, run_search
@@ -32,21 +33,32 @@ def search_json(audiences: Audiences, surface: str, article_endpoint: str):
         limit = max(1, min(50, int(request.args.get("limit", 10))))
     except ValueError:
         limit = 10
+    try:  # "더 보기": the next results of the same search
+        offset = max(0, min(500, int(request.args.get("offset", 0))))
+    except ValueError:
+        offset = 0
     if category is not None and category not in kb.categories:
         return json_error(400, f"unknown category '{category}'")
-    response = run_search(q, limit=limit, category=category, audiences=audiences, endpoint=article_endpoint)
+    want_suggestions = request.args.get("suggest") == "1"
+    prefix = request.args.get("prefix") == "1"  # instant search while the last word is being typed
+    suggestions = kb.suggest(q, limit=20, audiences=audiences) if want_suggestions or prefix else []
+    text = complete_last_word(q, (t for s in suggestions for t in (s.text, s.title))) if prefix else q
+    response = run_search(
+        text, limit=offset + limit, category=category, audiences=audiences, endpoint=article_endpoint
+    )
+    response.results = response.results[offset:]
     if request.args.get("from") == "web" and surface == "api":
         surface = "public"  # the site's own instant search, not a third-party API client
     search_id = None if request.args.get("typing") == "1" else log_search(response, surface, category)
     data = {"search_id": search_id, **search_body(kb, response, category)}
+    # what was typed stays the query; 카드 분 searched as 카드 분실 (prefix=1) says so
+    data.update(query=q if text != q else data["query"], completed_as=text if text != q else None, offset=offset)
     if not response.results and "public" in audiences:
         data["popular"] = [
             {"id": a.id, "title": a.title, "url": url_for("public.article", article_id=a.id)} for a in popular()
         ]
-    if request.args.get("suggest") == "1":
-        data["suggestions"] = [
-            suggestion_json(s, article_endpoint) for s in kb.suggest(q, limit=6, audiences=audiences)
-        ]
+    if want_suggestions:
+        data["suggestions"] = [suggestion_json(s, article_endpoint) for s in suggestions[:6]]
     return jsonify(data)
 
 

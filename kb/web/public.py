@@ -19,6 +19,7 @@ from kb.web.knowledge import (
 bp = Blueprint("public", __name__)
 
 RESULTS_PER_PAGE = 20
+MAX_PAGE = 25
 VOTES_REMEMBERED = 40  # the session cookie stays small: the oldest votes are forgotten first
 
 
@@ -43,10 +44,14 @@ def search():
     category = request.args.get("category") or None
     if category not in kb.categories:
         category = None
+    page = max(1, min(MAX_PAGE, int_arg("page") or 1))
+    offset = (page - 1) * RESULTS_PER_PAGE
     response = search_id = None
     if q.strip():
-        response = run_search(q, limit=RESULTS_PER_PAGE, category=category, audiences=PUBLIC)
-        search_id = log_search(response, "public", category)
+        response = run_search(q, limit=offset + RESULTS_PER_PAGE, category=category, audiences=PUBLIC)
+        response.results = response.results[offset:]
+        # later pages are the same search, not a new one: they carry its id for click analytics
+        search_id = log_search(response, "public", category) if page == 1 else int_arg("sid")
     return render_template(
         "search.html",
         q=q,
@@ -54,6 +59,8 @@ def search():
         response=response,
         search_id=search_id,
         search_category=category,
+        page=page,
+        offset=offset,
         categories=kb.categories,
         popular=popular(),
     )

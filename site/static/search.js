@@ -126,7 +126,7 @@
     if (!extra.length) return null;
     const list = el("ul", { class: "links" });
     for (const s of extra) list.append(el("li", {}, el("a", { href: s.url }, s.text)));
-    return el("section", { class: "suggestions", "aria-label": "추천 질문" }, el("h2", {}, "이런 질문을 찾으시나요?"), list);
+    return el("section", { class: "suggestions", "aria-label": "추천 질문" }, el("h2", {}, t("maybe_looking_for")), list);
   }
 
   function showPageContent(shown) {
@@ -141,9 +141,17 @@
     const nav = chips(data);
     if (nav) results.append(nav);
     if (data.results.length) {
+      if (!isAgent) results.append(el("p", { class: "count", id: "result-count" }, "'" + data.query.trim() + "' " + t("result_count", { n: data.total })));
       const list = el("ol", { class: "results", id: "result-list" });
       data.results.forEach((hit, i) => list.append(resultItem(hit, i + 1, data.search_id)));
       results.append(list);
+      if (!isAgent && data.total > data.results.length) {
+        const shown = data.results.length;
+        const href = searchUrl({ q: data.completed_as || data.query, category: data.category, page: 2 });
+        results.append(el("nav", { class: "pages", "aria-label": "검색 결과 페이지" },
+          el("a", { class: "more", rel: "next", href, dataset: { offset: shown } },
+            t("more_results") + " ", el("small", {}, "(" + shown + "/" + data.total + ")"))));
+      }
     } else if (!(data.suggestions || []).length) {
       const empty = el("section", { class: "empty" },
         el("h1", {}, t("no_results", { q: data.query })),
@@ -159,11 +167,50 @@
     }
     const more = suggestions(data);
     if (more) results.append(more);
+    if (combobox) combobox.show(data.suggestions || []);
+  }
+
+  /* "더 보기": the next results appended in place (without JavaScript the link opens the next page). */
+  async function loadMore(link) {
+    const list = document.getElementById("result-list");
+    const next = new URL(link.href, location.href);
+    const offset = Number(link.dataset.offset);
+    const url = new URL(form.dataset.api, location.href);
+    for (const key of ["q", "category"]) if (next.searchParams.get(key)) url.searchParams.set(key, next.searchParams.get(key));
+    url.searchParams.set("offset", String(offset));
+    url.searchParams.set("limit", "20");
+    url.searchParams.set("from", "web");
+    url.searchParams.set("typing", "1"); // the same search, already logged
+    link.setAttribute("aria-busy", "true");
+    try {
+      const response = await fetch(url, { headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      const data = await response.json();
+      const searchId = next.searchParams.get("sid") || list.dataset.searchId;
+      const items = data.results.map((hit, i) => resultItem(hit, offset + i + 1, searchId));
+      list.append(...items);
+      const shown = offset + items.length;
+      if (!items.length || shown >= data.total) link.closest("nav").remove();
+      else {
+        link.dataset.offset = String(shown);
+        next.searchParams.set("page", String(Math.floor(shown / 20) + 1));
+        link.href = next.pathname + next.search;
+        link.querySelector("small").textContent = "(" + shown + "/" + data.total + ")";
+        link.removeAttribute("aria-busy");
+      }
+      const first = items[0] && items[0].querySelector("a.title");
+      if (first) first.focus({ preventScroll: true }); // keyboard and screen reader users continue at the new results
+    } catch (error) {
+      link.removeAttribute("aria-busy");
+      location.href = link.href; // the page works without JavaScript: let it
+    }
   }
 
   /* The settled (logged) request returns the results already shown: only give their links the search id. */
   function attachSearchId(data) {
     if (!data.search_id) return;
+    const list = document.getElementById("result-list");
+    if (list) list.dataset.searchId = data.search_id;
     const links = document.querySelectorAll("#result-list > li.result > a.title");
     links.forEach((link, i) => {
       const url = new URL(link.getAttribute("href"), location.href);
@@ -172,6 +219,82 @@
       link.setAttribute("href", url.pathname + url.search);
     });
   }
+
+  /* ---------- suggestion list under the box (ARIA 1.2 combobox; customers only) ----------
+     Arrow keys move through it (aria-activedescendant keeps focus in the box, so typing goes on),
+     Enter opens the chosen question, Escape closes the list (a second Escape clears the box).
+     The agent console keeps arrow keys for its result list. */
+
+  function makeCombobox() {
+    const listbox = el("ul", { id: "suggest-list", role: "listbox", class: "suggest-list", "aria-label": t("suggestions_label") });
+    listbox.hidden = true;
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", listbox.id);
+    form.append(listbox);
+    let options = [];
+    let active = -1;
+
+    function setActive(index) {
+      active = index;
+      listbox.querySelectorAll("[role=option]").forEach((option, i) => option.setAttribute("aria-selected", String(i === index)));
+      if (index >= 0) {
+        input.setAttribute("aria-activedescendant", "suggest-" + index);
+        listbox.children[index].scrollIntoView({ block: "nearest" });
+      } else input.removeAttribute("aria-activedescendant");
+    }
+    function close() {
+      listbox.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      setActive(-1);
+    }
+    function show(list) {
+      const activeId = active >= 0 && options[active] ? options[active].id : null;
+      options = list.slice(0, 6);
+      listbox.replaceChildren(...options.map((s, i) => el("li", { id: "suggest-" + i, role: "option", "aria-selected": "false", dataset: { index: i } },
+        s.text, s.text !== s.title ? el("small", {}, s.title) : null)));
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+      const open = options.length > 0 && document.activeElement === input;
+      listbox.hidden = !open;
+      input.setAttribute("aria-expanded", String(open));
+      // a late answer for the same text must not lose the user's place in the list
+      if (open && activeId) setActive(options.findIndex((s) => s.id === activeId));
+    }
+    function choose(index) {
+      const chosen = options[index];
+      if (!chosen) return;
+      close();
+      location.href = chosen.url;
+    }
+    listbox.addEventListener("mousedown", (event) => event.preventDefault()); // keep the focus in the box
+    listbox.addEventListener("click", (event) => {
+      const option = event.target.closest("[role=option]");
+      if (option) choose(Number(option.dataset.index));
+    });
+    input.addEventListener("blur", close);
+    /* true when the key was the list's to handle */
+    function key(event) {
+      if (event.key === "Escape" && !listbox.hidden) { close(); return true; }
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (listbox.hidden) {
+          if (!options.length || event.key === "ArrowUp") return false;
+          listbox.hidden = false;
+          input.setAttribute("aria-expanded", "true");
+        }
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        const next = active + step;
+        setActive(next < -1 ? options.length - 1 : next >= options.length ? -1 : next);
+        return true;
+      }
+      if (event.key === "Enter" && !listbox.hidden && active >= 0) { choose(active); return true; }
+      return false;
+    }
+    return { show, close, key };
+  }
+
+  const combobox = form && input && results && form.dataset.api && !isAgent ? makeCombobox() : null;
 
   /* ---------- the address follows the query ---------- */
 
@@ -248,6 +371,7 @@
     url.searchParams.set("q", q);
     url.searchParams.set("limit", "20");
     url.searchParams.set("suggest", "1");
+    if (!/\s$/.test(q)) url.searchParams.set("prefix", "1"); // the last word is still being typed: 카드 분 → 분실
     url.searchParams.set("from", "web");
     const category = form.querySelector("input[name=category]");
     if (category && category.value) url.searchParams.set("category", category.value);
@@ -276,6 +400,7 @@
       const q = input.value;
       if (!q.trim()) {
         if (controller) controller.abort();
+        if (combobox) combobox.close();
         render({ query: "", results: [] });
         renderedQuery = "";
         followAddress("", null);
@@ -399,11 +524,20 @@
   document.addEventListener("click", (event) => {
     const button = event.target.closest("[data-copy]");
     if (button) copyFrom(button.dataset.copy);
+    const more = event.target.closest("a.more[data-offset]");
+    if (more && form && form.dataset.api && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+      event.preventDefault();
+      if (!more.hasAttribute("aria-busy")) loadMore(more);
+    }
   });
 
   document.addEventListener("keydown", (event) => {
     if (event.isComposing || event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target;
+    if (combobox && target === input && combobox.key(event)) {
+      event.preventDefault();
+      return;
+    }
     const inField = target.matches("input, textarea, select, [contenteditable]");
     if (event.key === "/" && !inField && input) {
       event.preventDefault();

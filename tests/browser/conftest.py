@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import write_corpus
+from tests.conftest import ARTICLES, write_corpus
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -37,6 +37,25 @@ AGENT_NAME = "agent1"
 AGENT_PASSWORD = "correct-horse-battery"
 STARTUP_SECONDS = 30
 MOBILE = {"width": 390, "height": 844}
+MILEAGE_ARTICLES = 24  # one query (마일리지) with more results than a page holds: pagination is tried for real
+AIRLINES = ["대한항공", "아시아나", "제주항공", "진에어", "티웨이", "에어부산"]
+
+
+def mileage_articles() -> dict[str, str]:
+    """Articles that share the word 마일리지 (and never 카드/결제, which other tests count)."""
+    out = {}
+    for n in range(1, MILEAGE_ARTICLES + 1):
+        airline = AIRLINES[n % len(AIRLINES)]
+        out[f"points/mileage-{n:02d}.md"] = f"""\
+            ---
+            id: mileage-{n:02d}
+            title: {airline} 마일리지 전환 안내 {n}
+            category: points
+            updated: 2026-10-{n:02d}
+            ---
+            {airline} 마일리지로 바꾸는 방법 {n}번 안내입니다.
+            """
+    return out
 
 
 def pytest_collection_modifyitems(config, items):
@@ -87,7 +106,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     from kb.users import add_user
 
     root = tmp_path_factory.mktemp("browser-server")
-    articles_dir = write_corpus(root / "articles")
+    articles_dir = write_corpus(root / "articles", {**ARTICLES, **mileage_articles()})
     index_dir = root / "index"
     build(articles_dir, index_dir)
     users_file = root / "users.json"
