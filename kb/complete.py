@@ -59,8 +59,12 @@ def complete_word(typed: str, texts: Iterable[str]) -> str:
 def _first_morpheme(word: str, typed: str) -> str:
     """Cut a completion after the morpheme that completes what was typed: 분실했을 → 분실, 재발급받나요 → 재발급."""
     for term in analyze(word):
-        if term.end >= len(typed) and word[: term.end] != typed:
+        if term.end < len(typed):
+            continue
+        if word[: term.end] != typed:
             return word[: term.end]
+        if not term.tag.startswith("XP"):  # 신고 is whole already (신고하나요 adds only an ending)
+            return typed
     return word
 
 

@@ -26,6 +26,7 @@ TEXTS = [
         ("zk", "zk"),  # Latin: the engine's layout repair reads it
         ("ㅂㅅ", "ㅂㅅ"),  # initials: the engine reads them
         ("신", "신고"),  # 신고하나요 / 신고: cut after the morpheme
+        ("신고", "신고"),  # a whole morpheme: 신고하나요 adds only an ending
         ("재", "재발급"),  # 재발급받나요: the prefix 재 alone is not a completion
         ("없는말", "없는말"),
     ],
@@ -49,7 +50,7 @@ def test_instant_results_treat_the_last_word_as_a_prefix(client):
     assert typed["completed_as"] == "카드 분실" and typed["query"] == "카드 분"
     assert typed["results"][0]["id"] == "lost-report"
     as_written = search(client, q="카드 분")
-    assert as_written["completed_as"] is None
+    assert "completed_as" not in as_written and as_written["query"] == "카드 분"
 
 
 def test_offset_pages_through_the_same_results(client):
@@ -60,7 +61,7 @@ def test_offset_pages_through_the_same_results(client):
     ids = [r["id"] for r in first["results"] + rest["results"]]
     assert ids == [r["id"] for r in everything["results"]]
     assert rest["offset"] == 2 and rest["total"] == everything["total"]
-    assert search(client, q="카드", offset="x")["offset"] == 0
+    assert "offset" not in search(client, q="카드", offset="x")
 
 
 def test_results_page_shows_the_count_and_pages(client, monkeypatch):

@@ -51,8 +51,10 @@ def search_json(audiences: Audiences, surface: str, article_endpoint: str):
         surface = "public"  # the site's own instant search, not a third-party API client
     search_id = None if request.args.get("typing") == "1" else log_search(response, surface, category)
     data = {"search_id": search_id, **search_body(kb, response, category)}
-    # what was typed stays the query; 카드 분 searched as 카드 분실 (prefix=1) says so
-    data.update(query=q if text != q else data["query"], completed_as=text if text != q else None, offset=offset)
+    if prefix:  # what was typed stays the query; 카드 분 searched as 카드 분실 says so
+        data.update(query=q, completed_as=text if text != q else None)
+    if offset:
+        data["offset"] = offset
     if not response.results and "public" in audiences:
         data["popular"] = [
             {"id": a.id, "title": a.title, "url": url_for("public.article", article_id=a.id)} for a in popular()
