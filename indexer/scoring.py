@@ -1,35 +1,53 @@
 """Precomputed scores: term -> (documents, field-weighted BM25F weight), read off a Whoosh build.
 
-The live query is one flat OR of ``Term(field, term, boost=field weight)`` (``query.to_whoosh``),
-scored by Whoosh's BM25F, which adds per-field scores. Each (field, term, document) score
-depends only on the build, so the sum over fields for one term can be computed once:
+Why: Whoosh scores a query by walking postings in Python, one matcher per (field, term) and a
+call per posting; at 20,000 articles that is most of a query's time. Each (field, term,
+document) score depends only on the build, so the sum over fields for one term is computed once:
 
     weight(term, doc) = sum over fields f of  FIELD_WEIGHTS[f] * bm25(idf_f(term), tf, |doc|_f, avg_f)
 
-with Whoosh's own idf, its quantized field lengths and B/K1, and without the (field, term)
-pairs the live search skips as too common (``search._without_common_terms``). A query's
-score is then a weighted sum of a few rows (``ScoreTable.rank``). The static export writes
-the same rows as shards for the browser, so both faces rank from one table.
+with Whoosh's own idf (``log(N / (df + 1)) + 1``, N and df counting deleted documents as Whoosh
+does), its byte-quantized field lengths and B/K1, and without the (field, term) pairs the live
+search skips as too common (``search._without_common_terms``). A query's score is then a
+weighted sum of a few rows (``ScoreTable.rank``): array additions, the design bm25s uses.
+Whoosh stays the index of record (stored fields, snippets); the table is derived from it.
+
+Layout: one CSR per kind (``terms``: Kiwi terms over title/questions/tags/body; ``grams``:
+syllable n-grams over head_ng/body_ng; ``common``: Kiwi terms' scores in the fields where they
+are too common, which still count inside a synonym phrase). Each is a read-only mapping
+term -> ``Row(docs, weights)`` over three numpy arrays, saved and loaded as one ``.npz``.
+
+API::
+
+    table = open_table(build_folder)                    # read off the Whoosh index
+    table = open_table(build_folder, audiences=("public",))   # rows of public articles only
+    table.save(path); table = ScoreTable.load(path)     # the build writes it, servers load it
+    table.rank(plan, allowed=docnums, limit=200)        # [(docnum, score)], best first
+    table.terms["분실"].docs, table.terms["분실"].weights   # the static export's shards
+    table.ids[docnum]                                   # article id of a document number
 """
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from indexer.query import (
-    FIELD_WEIGHTS,
-    NGRAM_WEIGHTS,
-    QueryPlan,
-    weighted_terms,
-)  # the plan's one list of weighted terms
+from indexer.query import FIELD_WEIGHTS, NGRAM_WEIGHTS, QueryPlan, weighted_terms
 
 B, K1 = 0.75, 1.2  # as in search.SearchEngine (BM25F(B=0.75, K1=1.2))
 COMMON_TERM_SHARE = 0.3
 COMMON_TERM_MIN_DOCS = 50
+FORMAT = 1
+
+
+def common_limit(documents: int) -> float:
+    """Document frequency above which a (field, term) is too common to score at top level."""
+    return max(COMMON_TERM_MIN_DOCS, documents * COMMON_TERM_SHARE)
 
 
 @dataclass
@@ -40,28 +58,83 @@ class Row:
     weights: np.ndarray  # float64
 
 
+class Rows(Mapping[str, Row]):
+    """A read-only mapping term -> Row over one CSR (no Python object per posting)."""
+
+    def __init__(self, vocabulary: Sequence[str], indptr: np.ndarray, docs: np.ndarray, weights: np.ndarray):
+        self.vocabulary = list(vocabulary)
+        self.index = {term: i for i, term in enumerate(self.vocabulary)}
+        self.indptr, self.docs, self.weights = indptr, docs, weights
+
+    @classmethod
+    def combine(cls, vocabulary: Sequence[str], term_ids: np.ndarray, docs: np.ndarray, weights: np.ndarray) -> Rows:
+        """Rows from unordered (term id, doc, weight) triples; duplicates (several fields) are summed."""
+        width = int(docs.max(initial=0)) + 1
+        unique, inverse = np.unique(term_ids.astype(np.int64) * width + docs, return_inverse=True)
+        summed = np.bincount(inverse, weights=weights, minlength=len(unique))
+        rows, cols = unique // width, (unique % width).astype(np.int32)
+        used, counts = np.unique(rows, return_counts=True)  # terms with at least one posting, in order
+        indptr = np.zeros(len(used) + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        return cls([vocabulary[i] for i in used], indptr, cols, summed)
+
+    def __getitem__(self, term: str) -> Row:
+        i = self.index[term]
+        start, end = self.indptr[i], self.indptr[i + 1]
+        return Row(self.docs[start:end], self.weights[start:end])
+
+    def get(self, term: str, default=None):
+        return self[term] if term in self.index else default
+
+    def __contains__(self, term) -> bool:
+        return term in self.index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.vocabulary)
+
+    def __len__(self) -> int:
+        return len(self.vocabulary)
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {f"{prefix}_indptr": self.indptr, f"{prefix}_docs": self.docs, f"{prefix}_weights": self.weights}
+
+
+def _empty_rows() -> Rows:
+    return Rows([], np.zeros(1, np.int64), np.empty(0, np.int32), np.empty(0))
+
+
 @dataclass
 class ScoreTable:
-    terms: dict[str, Row]  # Kiwi terms over title/questions/tags/body
-    grams: dict[str, Row]  # syllable n-grams over head_ng/body_ng
+    terms: Mapping[str, Row]  # Kiwi terms over title/questions/tags/body
+    grams: Mapping[str, Row]  # syllable n-grams over head_ng/body_ng
     documents: int  # document numbers run from 0 to documents - 1
     ids: list[str] = field(default_factory=list)  # document number -> article id
     skipped: set[tuple[str, str]] = field(default_factory=set)  # (field, term) too common to score
     # The skipped fields' scores of Kiwi terms: the live search drops common terms only from the
     # top-level OR, so inside a synonym phrase (And) they still count.
-    common: dict[str, Row] = field(default_factory=dict)
+    common: Mapping[str, Row] = field(default_factory=dict)
 
     def row(self, kind: str, term: str) -> Row | None:
         return (self.terms if kind == "t" else self.grams).get(term)
 
     def scores(self, plan: QueryPlan) -> np.ndarray:
-        """Every document's score for ``plan``: the same sum Whoosh computes for ``to_whoosh(plan)``."""
+        """Every document's score for ``plan``: the same sum Whoosh computes for ``to_whoosh(plan)``.
+
+        As in the live search, if only common terms match (1566-1000: in most bodies, no title),
+        they are scored after all rather than finding nothing.
+        """
+        total = self._scores(plan, with_common=False)
+        if not total.any() and self.skipped:
+            total = self._scores(plan, with_common=True)
+        return total
+
+    def _scores(self, plan: QueryPlan, with_common: bool) -> np.ndarray:
         total = np.zeros(self.documents)
         for terms, weight in weighted_terms(plan):
             if len(terms) == 1:
-                row = self.terms.get(terms[0])
-                if row is not None:
-                    total[row.docs] += weight * row.weights
+                for row in (self.terms.get(terms[0]), self.common.get(terms[0]) if with_common else None):
+                    if row is not None:
+                        total[row.docs] += weight * row.weights
                 continue
             part = np.zeros(self.documents)
             present = np.ones(self.documents, dtype=bool)
@@ -80,19 +153,77 @@ class ScoreTable:
         return total
 
     def rank(self, plan: QueryPlan, allowed: Iterable[int] | None = None, limit: int = 200) -> list[tuple[int, float]]:
-        """The best ``limit`` (document number, score) pairs, ties by document number as in Whoosh."""
+        """The best ``limit`` (document number, score) pairs, ties by document number as in Whoosh.
+
+        ``allowed``: document numbers to consider, or a boolean array over them (see ``mask``).
+        """
         scores = self.scores(plan)
         if allowed is not None:
-            mask = np.zeros(self.documents, dtype=bool)
-            mask[list(allowed)] = True
-            scores = np.where(mask, scores, 0.0)
+            scores[~self.mask(allowed)] = 0.0
         matched = np.flatnonzero(scores > 0)
+        if len(matched) > limit:  # partial selection: sort only what can make the cut
+            values = scores[matched]
+            threshold = np.partition(values, len(values) - limit)[len(values) - limit]
+            matched = matched[values >= threshold]
         order = matched[np.lexsort((matched, -scores[matched]))][:limit]
         return [(int(n), float(scores[n])) for n in order]
 
+    def mask(self, allowed: Iterable[int] | np.ndarray) -> np.ndarray:
+        """A boolean array over document numbers, True for ``allowed``."""
+        if isinstance(allowed, np.ndarray) and allowed.dtype == bool:
+            return allowed
+        out = np.zeros(self.documents, dtype=bool)
+        out[np.fromiter(allowed, dtype=np.int64)] = True
+        return out
 
-def _bm25(idf: float, tf: np.ndarray, length: np.ndarray, average: float) -> np.ndarray:
-    return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / average)))
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the table to ``path`` (one uncompressed .npz: loading is a few reads)."""
+        arrays: dict[str, np.ndarray] = {}
+        for name in ("terms", "grams", "common"):
+            rows = getattr(self, name)
+            rows = rows if isinstance(rows, Rows) else _empty_rows()
+            arrays.update(rows.arrays(name))
+            arrays[f"{name}_vocabulary"] = np.array(json.dumps(rows.vocabulary, ensure_ascii=False))
+        meta = {
+            "format": FORMAT,
+            "B": B,
+            "K1": K1,
+            "field_weights": FIELD_WEIGHTS,
+            "ngram_weights": NGRAM_WEIGHTS,
+            "documents": self.documents,
+            "ids": self.ids,
+            "skipped": sorted(self.skipped),
+        }
+        arrays["meta"] = np.array(json.dumps(meta, ensure_ascii=False))
+        with open(path, "wb") as out:
+            np.savez(out, **arrays)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> ScoreTable:
+        """The table saved at ``path``; ValueError if it was computed with other weights or parameters."""
+        with np.load(path) as arrays:
+            meta = json.loads(str(arrays["meta"]))
+            expected = (FORMAT, B, K1, FIELD_WEIGHTS, NGRAM_WEIGHTS)
+            if (meta["format"], meta["B"], meta["K1"], meta["field_weights"], meta["ngram_weights"]) != expected:
+                raise ValueError(f"{path}: score table computed with other weights; rebuild the index")
+            rows = {
+                name: Rows(
+                    json.loads(str(arrays[f"{name}_vocabulary"])),
+                    arrays[f"{name}_indptr"],
+                    arrays[f"{name}_docs"],
+                    arrays[f"{name}_weights"],
+                )
+                for name in ("terms", "grams", "common")
+            }
+        return cls(
+            rows["terms"],
+            rows["grams"],
+            meta["documents"],
+            meta["ids"],
+            {tuple(pair) for pair in meta["skipped"]},
+            rows["common"],
+        )
 
 
 def build_table(reader, documents: Sequence[int] | None = None) -> ScoreTable:
@@ -102,56 +233,119 @@ def build_table(reader, documents: Sequence[int] | None = None) -> ScoreTable:
     statistics (idf, average lengths) stay those of the whole build, as the live search sees them.
     """
     count = reader.doc_count_all()
-    keep = None
+    keep = np.zeros(count, dtype=bool)
+    leaves = reader.leaf_readers()
+    for leaf, offset in leaves:
+        for n in range(leaf.doc_count_all()):
+            keep[offset + n] = not leaf.is_deleted(n)
     if documents is not None:
-        keep = np.zeros(count, dtype=bool)
-        keep[list(documents)] = True
-    common = max(COMMON_TERM_MIN_DOCS, count * COMMON_TERM_SHARE)
-    table = ScoreTable({}, {}, count, [reader.stored_fields(n).get("id", "") for n in range(count)])
-    for kind, weights in (("t", FIELD_WEIGHTS), ("g", NGRAM_WEIGHTS)):
-        rows: dict[str, dict[int, float]] = {}
-        common_rows: dict[str, dict[int, float]] = {}
+        wanted = np.zeros(count, dtype=bool)
+        wanted[np.fromiter(documents, dtype=np.int64)] = True
+        keep &= wanted
+    limit = common_limit(reader.doc_count())
+    ids = [""] * count
+    for n, stored in reader.iter_docs():
+        ids[n] = stored.get("id", "")
+    skipped: set[tuple[str, str]] = set()
+    kinds: dict[str, Rows] = {}
+    for kind, weights in (("terms", FIELD_WEIGHTS), ("grams", NGRAM_WEIGHTS)):
+        vocabulary: dict[str, int] = {}
+        parts: dict[bool, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {False: [], True: []}
         for fieldname, boost in weights.items():
+            postings = _field_postings(reader, leaves, fieldname, keep)
             average = (reader.field_length(fieldname) / count if count else 0) or 1
-            lengths = np.array([reader.doc_field_length(n, fieldname, 1) for n in range(count)], dtype=float)
-            for term in reader.field_terms(fieldname):
-                frequency = reader.doc_frequency(fieldname, term)
-                too_common = frequency > common
+            lengths = _field_lengths(leaves, fieldname, count)
+            for term, df, docs, tf in postings:
+                too_common = df > limit
                 if too_common:
-                    table.skipped.add((fieldname, term))
-                    if kind == "g":
+                    skipped.add((fieldname, term))
+                    if kind == "grams":  # n-grams never appear in a phrase: nothing to keep
                         continue
-                idf = math.log(count / (frequency + 1)) + 1
-                items = list(reader.postings(fieldname, term).items_as("weight"))
-                docs = np.fromiter((d for d, _ in items), dtype=np.int64, count=len(items))
-                tf = np.fromiter((w for _, w in items), dtype=float, count=len(items))
-                if keep is not None:
-                    mask = keep[docs]
-                    docs, tf = docs[mask], tf[mask]
                 if not len(docs):
                     continue
-                scores = boost * _bm25(idf, tf, lengths[docs], average)
-                row = (common_rows if too_common else rows).setdefault(term, {})
-                for d, s in zip(docs.tolist(), scores.tolist(), strict=True):
-                    row[d] = row.get(d, 0.0) + s
-        target = table.terms if kind == "t" else table.grams
-        for source, into in ((rows, target), (common_rows, table.common)):
-            for term, row in source.items():
-                docs = np.array(sorted(row), dtype=np.int32)
-                into[term] = Row(docs, np.array([row[d] for d in docs.tolist()]))
-    return table
+                idf = math.log(count / (df + 1)) + 1
+                scores = boost * idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths[docs] / average)))
+                term_id = vocabulary.setdefault(term, len(vocabulary))
+                parts[too_common].append((np.full(len(docs), term_id, dtype=np.int64), docs, scores))
+        words = list(vocabulary)
+        for common, chunks in parts.items():
+            if not chunks:
+                kinds[f"{kind}{'_common' if common else ''}"] = _empty_rows()
+                continue
+            term_ids, docs, scores = (np.concatenate(c) for c in zip(*chunks, strict=True))
+            kinds[f"{kind}{'_common' if common else ''}"] = Rows.combine(words, term_ids, docs, scores)
+    return ScoreTable(kinds["terms"], kinds["grams"], count, ids, skipped, kinds["terms_common"])
 
 
-def open_table(index_path, audiences: Sequence[str] | None = None) -> ScoreTable:
+def _field_lengths(leaves, fieldname: str, count: int) -> np.ndarray:
+    """Whoosh's (byte-quantized) length of ``fieldname`` per document number."""
+    lengths = np.zeros(count)
+    for leaf, offset in leaves:
+        for n in range(leaf.doc_count_all()):
+            lengths[offset + n] = leaf.doc_field_length(n, fieldname, 1)
+    return lengths
+
+
+def _field_postings(reader, leaves, fieldname: str, keep: np.ndarray):
+    """(term, Whoosh doc frequency, kept document numbers, term frequencies) for every term of a field."""
+    for term in reader.field_terms(fieldname):
+        id_parts, tf_parts = [], []
+        for leaf, offset in leaves:
+            if (fieldname, term) in leaf:
+                ids, tf = _raw_postings(leaf.postings(fieldname, term))
+                id_parts.append(ids + offset)
+                tf_parts.append(tf)
+        docs = np.concatenate(id_parts) if id_parts else np.empty(0, np.int64)
+        tf = np.concatenate(tf_parts) if tf_parts else np.empty(0)
+        wanted = keep[docs]
+        yield term, reader.doc_frequency(fieldname, term), docs[wanted], tf[wanted]
+
+
+def _raw_postings(matcher) -> tuple[np.ndarray, np.ndarray]:
+    """All (document number, weight) of a leaf matcher, deleted documents included.
+
+    Whoosh's W3 matcher decodes whole blocks into arrays; taking them block by block is much
+    faster than a call per posting. Other matchers take the public, per-posting path.
+    """
+    # A FilterMatcher hides deletions and may have stepped past deleted postings of the first
+    # block; rereading that block is harmless, the caller masks deleted documents.
+    matcher = getattr(matcher, "child", matcher)
+    id_parts, tf_parts = [], []
+    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
+        while matcher.is_active():
+            if matcher._ids is None:
+                matcher._read_ids()
+            if matcher._weights is None:
+                matcher._read_weights()
+            id_parts.append(np.asarray(matcher._ids, dtype=np.int64))
+            tf_parts.append(np.asarray(matcher._weights, dtype=np.float64))
+            matcher._next_block()
+    else:
+        ids, tf = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            tf.append(matcher.weight())
+            matcher.next()
+        id_parts.append(np.asarray(ids, dtype=np.int64))
+        tf_parts.append(np.asarray(tf, dtype=np.float64))
+    if not id_parts:  # every posting was a deleted document
+        return np.empty(0, np.int64), np.empty(0)
+    return np.concatenate(id_parts), np.concatenate(tf_parts)
+
+
+def open_table(
+    index_path, audiences: Sequence[str] | None = None, documents: Sequence[int] | None = None
+) -> ScoreTable:
     """The table of the build in ``index_path`` (a build folder, e.g. ``build.live_path(root)``).
 
-    ``audiences``: keep only those articles' postings (the static export passes ("public",)).
+    ``audiences``: keep only those articles' postings (the static export passes ("public",));
+    ``documents``: keep only these document numbers.
     """
     from whoosh import index as whoosh_index
 
     ix = whoosh_index.open_dir(str(index_path))
     with ix.reader() as reader:
-        documents = None
         if audiences is not None:
-            documents = [n for n, stored in reader.iter_docs() if stored.get("audience") in audiences]
+            chosen = {n for n, stored in reader.iter_docs() if stored.get("audience") in audiences}
+            documents = sorted(chosen if documents is None else chosen & set(documents))
         return build_table(reader, documents)
