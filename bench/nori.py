@@ -33,6 +33,7 @@ from kb.indexing import to_index_doc  # noqa: E402
 JAVA_SOURCE = REPO / "bench" / "nori" / "NoriBench.java"
 JARS = ("lucene-core", "lucene-analyzers-common", "lucene-analyzers-nori", "lucene-queryparser")
 INSTALL = "apt-get install -y openjdk-17-jdk-headless liblucene8-java"
+JAR_DIR = Path("/usr/share/java")
 
 
 def find_jars(jar_dir: Path) -> tuple[list[Path], list[str]]:
@@ -84,6 +85,21 @@ def search_all(classes: Path, jars: list[Path], docs_file: Path, queries: list[s
             f"{result.stderr.decode('utf-8', 'replace')}"
         )
     return {q: [i for i in ranked.split("\t") if i] for q, ranked in zip(queries, output, strict=True)}
+
+
+def results_or_none(docs: list[IndexDoc], queries: list[str], workdir: Path, jar_dir: Path = JAR_DIR):
+    """Query -> top-10 ids from Lucene + Nori, or None (with a note) when Java or the jars are missing."""
+    missing_tools = [tool for tool in ("java", "javac") if shutil.which(tool) is None]
+    jars, missing_jars = find_jars(jar_dir)
+    if missing_tools or missing_jars:
+        why = ", ".join([*missing_tools, *(f"{name} jar in {jar_dir}" for name in missing_jars)])
+        print(f"Nori baseline skipped: missing {why} (install with: {INSTALL})")
+        return None
+    workdir.mkdir(parents=True)
+    classes = compile_java(jars, workdir)
+    docs_file = workdir / "docs.tsv"
+    write_docs(docs, docs_file)
+    return search_all(classes, jars, docs_file, list(dict.fromkeys(queries)))
 
 
 def run(docs: list[IndexDoc], jars: list[Path], query_sets: dict[str, list[LabelledQuery]]) -> None:

@@ -148,6 +148,20 @@ def decompose(text: str, split_compounds: bool = False) -> str:
     return "".join(out)
 
 
+# Vowels that modern Seoul Korean pronounces alike: the commonest spelling mistakes (결재/결제, 웬/왠).
+_SAME_SOUND_VOWELS = {v: group for group in ("ㅐㅔ", "ㅒㅖ", "ㅙㅞㅚ") for v in group}
+
+
+def sounds_alike(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ only in vowels pronounced alike (결재 and 결제)."""
+    if a == b or len(a) != len(b) or not all(is_syllable(ch) for ch in a + b):
+        return False
+    for x, y in zip(decompose(a), decompose(b), strict=True):
+        if x != y and _SAME_SOUND_VOWELS.get(x, x) != _SAME_SOUND_VOWELS.get(y, y):
+            return False
+    return True
+
+
 def initials(text: str) -> str:
     """The initial consonants of each syllable (초성): 분실 신고 → ㅂㅅ ㅅㄱ."""
     return "".join(CHOSEONG[(ord(ch) - SYLLABLE_BASE) // 588] if is_syllable(ch) else ch for ch in text)

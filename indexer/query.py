@@ -36,6 +36,9 @@ class QueryPlan:
     terms: list[str] = field(default_factory=list)
     corrections: dict[str, str] = field(default_factory=dict)
     did_you_mean: str | None = None
+    # a near-certain correction was searched instead of what was typed (결재 안돼요 → 결제 안돼요);
+    # this is what was typed, offered as "…(으)로 검색하기"
+    autocorrected_from: str | None = None
     synonyms: list[tuple[str, list[str]]] = field(default_factory=list)
     ngrams: list[str] = field(default_factory=list)
     # compound nouns the query writes together or apart that the index holds whole (선결제하기, 선 결제 → 선결제)
@@ -68,14 +71,28 @@ def fix_layout(text: str, speller: Speller) -> str | None:
 NOUN_TAGS = ("NNG", "NNP", "XR", "SL")
 
 
-def correct_word(word: str, speller: Speller) -> tuple[str, bool] | None:
+@dataclass(frozen=True)
+class Correction:
+    """One word's fix and how far to trust it.
+
+    ``sure``: a non-word (분싫) was fixed: search the fix beside the original.
+    ``certain``: a real word replaced by a sound-alike corpus word (결재 → 결제): search the fix
+    instead of the original and offer the original as a link. Neither: only "did you mean".
+    """
+
+    word: str
+    sure: bool
+    certain: bool = False
+
+
+def correct_word(word: str, speller: Speller) -> Correction | None:
     """Fix a typo in one word, keeping its particles: 결재가 → 결제가, 분싫신고 → 분실신고.
 
-    Returns (corrected word, sure). Only nouns are corrected: verb endings and adverbs vary
+    Only nouns are corrected: verb endings and adverbs vary
     too much to guess safely. An unknown noun is replaced by its nearest corpus word; a word
     that Kiwi could only break into one-syllable scraps (분싫 → 분 + 싫) is matched whole,
     then re-segmented. Replacing a real dictionary word (지문 → 질문) is never "sure": it is
-    offered as "did you mean", not searched.
+    offered as "did you mean", not searched, unless the two sound alike (``Speller.is_certain``).
     """
     if len(word) < 2 or not all(is_syllable(ch) for ch in word) or word in speller:
         return None
@@ -83,17 +100,18 @@ def correct_word(word: str, speller: Speller) -> tuple[str, bool] | None:
     unknown_nouns = [
         t for t in terms if t.tag.split("-")[0] in NOUN_TAGS and len(t.text) >= 2 and t.text not in speller
     ]
-    fixed, changed, sure = word, False, False
+    fixed, changed, sure, certain = word, False, False, True
     for term in reversed(unknown_nouns):
         replacement = speller.correct(term.text, real_word=term.known)
         if replacement:
             fixed = fixed[: term.start] + replacement + fixed[term.end :]
             changed, sure = True, sure or not term.known
+            certain = certain and term.known and speller.is_certain(term.text, replacement)
     if changed:
-        return fixed, sure
+        return Correction(fixed, sure, certain)
     # Beyond single nouns, rewrite the whole word only on evidence of a typo: a word Kiwi's
     # dictionary lacks, or one-syllable scraps (할뷰 → 하 + 뷰). Real words (지점, 내기) stay.
-    oov = [t for t in terms if not t.known]
+    oov = [t for t in terms if not t.known and t.text not in speller]  # Kiwi lacks it, and so do we
     scraps = [t for t in terms if len(t.text) == 1 and t.text not in speller and t.tag[0] in "NVX"]
     if not oov and not scraps:
         return None
@@ -101,9 +119,9 @@ def correct_word(word: str, speller: Speller) -> tuple[str, bool] | None:
         stem, rest = word[: len(word) - cut], word[len(word) - cut :]
         replacement = speller.correct(stem)
         if replacement:
-            return replacement + rest, True
+            return Correction(replacement + rest, True)
     resegmented = _resegment(word, speller)
-    return (resegmented, True) if resegmented else None
+    return Correction(resegmented, True) if resegmented else None
 
 
 def _resegment(word: str, speller: Speller) -> str | None:
@@ -140,7 +158,16 @@ def find_compounds(text: str, terms: list[str], speller: Speller) -> list[str]:
     return [c for c in dict.fromkeys(found) if c in speller and c not in seen]
 
 
-def plan_query(text: str, speller: Speller, synonyms: Synonyms, weights: TermWeights | None = None) -> QueryPlan:
+def plan_query(
+    text: str,
+    speller: Speller,
+    synonyms: Synonyms,
+    weights: TermWeights | None = None,
+    *,
+    autocorrect: bool = True,
+) -> QueryPlan:
+    """``autocorrect``: search near-certain corrections instead of the typed word (off when the
+    user asked for exactly what they typed)."""
     plan = QueryPlan(original=text)
     normalized = normalize_query(text)
     if not normalized:
@@ -152,17 +179,18 @@ def plan_query(text: str, speller: Speller, synonyms: Synonyms, weights: TermWei
     if is_initials_query(normalized):
         plan.initials = True
         return plan
+    words = normalized.split(" ")
+    corrections = [correct_word(word, speller) for word in words]
+    if autocorrect and any(c and c.certain for c in corrections):
+        plan.autocorrected_from = normalized
+        words = [c.word if c and c.certain else w for w, c in zip(words, corrections, strict=True)]
+        corrections = [None if c and c.certain else c for c in corrections]
+        normalized = plan.text = " ".join(words)
     plan.terms = list(dict.fromkeys(t.text for t in analyze(normalized)))[:MAX_TERMS]
     plan.compounds = find_compounds(normalized, plan.terms, speller)
 
-    words = normalized.split(" ")
-    suggested, searched = list(words), list(words)
-    for i, word in enumerate(words):
-        corrected = correct_word(word, speller)
-        if corrected:
-            suggested[i] = corrected[0]
-            if corrected[1]:
-                searched[i] = corrected[0]
+    suggested = [c.word if c else w for w, c in zip(words, corrections, strict=True)]
+    searched = [c.word if c and c.sure else w for w, c in zip(words, corrections, strict=True)]
     if suggested != words:
         plan.did_you_mean = " ".join(suggested)
     if searched != words:

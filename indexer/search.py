@@ -112,12 +112,14 @@ class SearchEngine:
     def speller(self, audiences: Audiences) -> Speller:
         return self._spellers["public" if "internal" not in audiences else "all"]
 
-    def plan(self, text: str, audiences: Audiences = PUBLIC) -> QueryPlan:
+    def plan(self, text: str, audiences: Audiences = PUBLIC, *, autocorrect: bool = True) -> QueryPlan:
         """What ``text`` is read as. A 초성 query (ㅂㅅㅅㄱ, or 카드 ㅂㅅ) is first read as the
         commonest words in titles and questions (분실 신고), then planned once, like a layout fix."""
         text = text[:MAX_QUERY_CHARS]
         reading = self._initials_reading(text, audiences)
-        plan = plan_query(reading or text, self.speller(audiences), self.synonyms, self.weights)
+        plan = plan_query(
+            reading or text, self.speller(audiences), self.synonyms, self.weights, autocorrect=autocorrect
+        )
         if reading:
             plan.original, plan.initials = text, True
         return plan
@@ -133,10 +135,18 @@ class SearchEngine:
         return " ".join(r or w for r, w in zip(readings, words, strict=True)) if any(readings) else None
 
     def search(
-        self, text: str, *, limit: int = 10, category: str | None = None, audiences: Audiences = PUBLIC
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        category: str | None = None,
+        audiences: Audiences = PUBLIC,
+        autocorrect: bool = True,
     ) -> SearchResponse:
-        """Ranked hits for ``text``, only documents ``audiences`` may see; never raises on what a user typed."""
-        plan = self.plan(text, audiences)
+        """Ranked hits for ``text``, only documents ``audiences`` may see; never raises on what a user typed.
+
+        ``autocorrect=False`` searches exactly what was typed (the "…(으)로 검색하기" link)."""
+        plan = self.plan(text, audiences, autocorrect=autocorrect)
         response = SearchResponse(plan=plan)
         q = to_whoosh(plan)
         if q is None and not plan.initials:

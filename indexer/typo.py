@@ -12,7 +12,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from indexer.analysis import plausibility
-from indexer.hangul import decompose, is_syllable
+from indexer.hangul import decompose, is_syllable, sounds_alike
 
 COMMON_SHARE = 0.1  # a word in 10% of the articles is "common in this corpus"
 CLEAR_GAIN = 3.0  # log-probability gain that marks the original as a typo on its own
@@ -56,6 +56,16 @@ class Speller:
             if not real_word or self._replaces_real_word(word, candidate):
                 return candidate
         return None
+
+    def is_certain(self, word: str, replacement: str) -> bool:
+        """A real-word correction safe to search instead of the original: the two sound alike
+        (결재 → 결제: a spelling slip, not a different keystroke) and the replacement is a word
+        of this corpus's own subject (common here), while the original does not occur here at all."""
+        return (
+            word not in self.vocabulary
+            and self.vocabulary.get(replacement, 0) >= self.common
+            and sounds_alike(word, replacement)
+        )
 
     def _replaces_real_word(self, word: str, candidate: str) -> bool:
         gain = plausibility(candidate) - plausibility(word)

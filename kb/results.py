@@ -65,8 +65,11 @@ def search(
     audiences: Audiences,
     links: Links,
     category: str | None = None,
+    autocorrect: bool = True,
 ) -> Results:
-    response: SearchResponse = snapshot.search(text, limit=limit, category=category, audiences=audiences)
+    response: SearchResponse = snapshot.search(
+        text, limit=limit, category=category, audiences=audiences, autocorrect=autocorrect
+    )
     rows = [result_dict(snapshot, hit, links) for hit in response.hits]
     return Results(response.plan, [row for row in rows if row is not None], response.total, response.category_counts)
 
@@ -100,8 +103,10 @@ def search_body(snapshot: Snapshot, results: Results, category: str | None = Non
     return {
         "query": plan.original,
         "layout_fixed": plan.layout_fixed,
-        "interpreted_as": plan.text if plan.layout_fixed or plan.initials else None,
+        "interpreted_as": plan.text if plan.layout_fixed or plan.initials or plan.autocorrected_from else None,
         "did_you_mean": plan.did_you_mean,
+        # a near-certain correction was searched instead (결재 → 결제): what was typed, to offer it
+        "autocorrected_from": plan.autocorrected_from,
         "initials": plan.initials,
         "category": category,
         "total": results.total,

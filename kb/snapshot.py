@@ -88,8 +88,10 @@ class Snapshot:
     def related(self, article: Article, audiences: Audiences = PUBLIC) -> list[Article]:
         return [r for r in (self.visible(i, audiences) for i in article.related) if r is not None]
 
-    def search(self, text: str, *, limit: int, audiences: Audiences, category: str | None = None) -> SearchResponse:
-        return self.engine.search(text, limit=limit, category=category, audiences=audiences)
+    def search(
+        self, text: str, *, limit: int, audiences: Audiences, category: str | None = None, autocorrect: bool = True
+    ) -> SearchResponse:
+        return self.engine.search(text, limit=limit, category=category, audiences=audiences, autocorrect=autocorrect)
 
     def suggest(self, text: str, *, limit: int = 8, audiences: Audiences = PUBLIC) -> list[Suggestion]:
         return self.engine.suggest(text, limit=limit, audiences=audiences)

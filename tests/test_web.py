@@ -167,3 +167,26 @@ def test_api_errors_are_json_with_one_shape(client):
     assert refused.get_json()["status"] == refused.status_code in (400, 405)
     page = client.get("/articles/nope")
     assert page.status_code == 404 and page.mimetype == "text/html"
+
+
+def test_near_certain_correction_is_searched_and_the_original_offered(real_index, tmp_path):
+    """결재 안돼요 searches 결제 안돼요 and links to exactly what was typed (as Naver does)."""
+    from kb.config import Settings
+    from kb.web import create_app
+    from tests.conftest import REPO
+
+    settings = Settings(
+        articles_dir=REPO / "articles", index_dir=real_index, analytics_db=tmp_path / "a.sqlite3", secret_key="test"
+    )
+    client = create_app(settings, TESTING=True).test_client()
+    page = client.get("/search", query_string={"q": "결재 안돼요"}).get_data(as_text=True)
+    assert 'data-kind="autocorrect"' in page and "결재 안돼요(으)로 검색하기" in page and "exact=1" in page
+    exact = client.get("/search", query_string={"q": "결재 안돼요", "exact": "1"}).get_data(as_text=True)
+    assert 'data-kind="autocorrect"' not in exact and 'data-kind="typo"' in exact
+    data = client.get("/api/search", query_string={"q": "결재 안돼요"}).get_json()
+    assert data["autocorrected_from"] == "결재 안돼요" and data["interpreted_as"] == "결제 안돼요"
+    assert data["results"][0]["id"] == "pay-declined"
+    assert (
+        client.get("/api/search", query_string={"q": "결재 안돼요", "exact": "1"}).get_json()["autocorrected_from"]
+        is None
+    )

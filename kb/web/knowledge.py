@@ -42,12 +42,29 @@ def links(endpoint: str = "public.article") -> Links:
 
 
 def run_search(
-    text: str, *, limit: int, audiences: Audiences, category: str | None = None, endpoint: str = "public.article"
+    text: str,
+    *,
+    limit: int,
+    audiences: Audiences,
+    category: str | None = None,
+    endpoint: str = "public.article",
+    autocorrect: bool | None = None,
 ) -> Results:
-    """Search this request's snapshot; if its build turns out damaged, once more on the fallback."""
+    """Search this request's snapshot; if its build turns out damaged, once more on the fallback.
+
+    ``autocorrect`` defaults to the request's wish: ``exact=1`` (the "…(으)로 검색하기" link)
+    searches exactly what was typed."""
+    if autocorrect is None:
+        autocorrect = request.args.get("exact") != "1"
     try:
         return search_results(
-            knowledge_base(), text, limit=limit, audiences=audiences, category=category, links=links(endpoint)
+            knowledge_base(),
+            text,
+            limit=limit,
+            audiences=audiences,
+            category=category,
+            links=links(endpoint),
+            autocorrect=autocorrect,
         )
     except Exception:
         fallback = live_build().recover(g.kb_snapshot)
@@ -56,7 +73,13 @@ def run_search(
         release_snapshot()
         g.kb_snapshot = fallback
         return search_results(
-            fallback, text, limit=limit, audiences=audiences, category=category, links=links(endpoint)
+            fallback,
+            text,
+            limit=limit,
+            audiences=audiences,
+            category=category,
+            links=links(endpoint),
+            autocorrect=autocorrect,
         )
 
 

@@ -83,6 +83,11 @@
         "초성 " + data.query.trim() + " → ", el("strong", {}, data.interpreted_as || data.query.trim()),
         "(으)로 검색한 결과입니다."));
     }
+    if (data.autocorrected_from) {
+      out.push(el("p", { class: "notice", dataset: { kind: "autocorrect" } },
+        el("strong", {}, data.interpreted_as), "(으)로 검색한 결과입니다. ",
+        el("a", { href: searchUrl({ q: data.autocorrected_from, exact: "1" }) }, data.autocorrected_from + "(으)로 검색하기")));
+    }
     if (data.did_you_mean) {
       out.push(el("p", { class: "notice", dataset: { kind: "typo" } },
         "이것을 찾으셨나요? ", el("a", { href: searchUrl({ q: data.did_you_mean }) }, data.did_you_mean)));

@@ -151,6 +151,29 @@ def test_typo_offers_did_you_mean(page: Page, surface):
     expect(notice.locator("a")).to_have_text("분실 신고")
 
 
+def test_autocorrect_notice_offers_exactly_what_was_typed(page: Page):
+    """The instant-search rendering of ``autocorrected_from`` (the server side is tests/test_web.py on
+    the real sample: this small corpus has too few payment articles for 결재 → 결제 to be certain)."""
+
+    def corrected(route):
+        data = route.fetch().json()
+        data.update(autocorrected_from="결재 안돼요", interpreted_as="결제 안돼요")
+        route.fulfill(json=data)
+
+    page.route("**/api/search?*", corrected)
+    page.goto("/")
+    type_query(page, "결재 안돼요")
+
+    notice = page.locator("#results .notice[data-kind=autocorrect]")
+    expect(notice).to_contain_text("결제 안돼요(으)로 검색한 결과입니다.")
+    expect(notice.locator("a")).to_have_text("결재 안돼요(으)로 검색하기")
+    page.unroute("**/api/search?*")
+    notice.locator("a").click()
+    expect(page).to_have_url(re.compile(r"/search\?.*exact=1"))
+    expect(page.locator("#q")).to_have_value("결재 안돼요")
+    expect(page.locator("#results .notice[data-kind=autocorrect]")).to_have_count(0)
+
+
 def test_nfd_input_finds_the_same_as_nfc(page: Page):
     page.goto("/")
     page.locator("#q").fill("카드 분실")
