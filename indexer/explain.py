@@ -109,6 +109,8 @@ def _kind(sub: wq.Query, plan: QueryPlan) -> str:
         return "term"
     if sub.text in plan.corrections:
         return "correction"
+    if sub.text in plan.compounds:
+        return "compound"
     return "synonym"
 
 
