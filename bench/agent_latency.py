@@ -81,6 +81,7 @@ def main() -> None:
         "KB_ARTICLES": str(args.articles),
         "KB_INDEX": str(work / "index"),
         "KB_DB": str(work / "analytics.sqlite3"),
+        "KB_STATE_DB": str(work / "state.sqlite3"),
         "KB_USERS_FILE": str(work / "users.json"),
         "KB_SECRET_KEY": "benchmark",
     }

@@ -1,31 +1,50 @@
 """Server-side revocation for the signed session cookies of the agent console.
 
 A Flask session lives in the cookie, so logging out cannot delete it from a copy someone
-kept. Each login gets a random id; logout records it here until it would have expired
-anyway, and every request checks it.
+kept. Each login gets a random id; logout records it in the security state store until it
+would have expired anyway, and every request checks it. Fails closed: a session whose
+revocation cannot be checked (store unreadable, locked, or newer than the session) is refused.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import logging
 import time
-from pathlib import Path
+
+from kb.state import StateStore
+
+LOG = logging.getLogger("kb.sessions")
 
 
 class RevokedSessions:
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        with self._connect() as db:
-            db.execute("CREATE TABLE IF NOT EXISTS revoked_sessions (sid TEXT PRIMARY KEY, until REAL NOT NULL)")
+    def __init__(self, store: StateStore):
+        self.store = store
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=5)
+    def revoke(self, sid: str, until: float) -> bool:
+        """Remember a logged-out session id; False (and logged) when the store cannot be written."""
+        try:
+            db = self.store.ready()
+            with db.transaction():
+                db.execute("DELETE FROM revoked_sessions WHERE until < ?", (time.time(),))
+                db.execute(
+                    "INSERT INTO revoked_sessions (sid, until) VALUES (?, ?)"
+                    " ON CONFLICT (sid) DO UPDATE SET until = excluded.until",
+                    (sid, until),
+                )
+            return True
+        except self.store.errors as error:
+            self.store.db.forget()
+            LOG.error("cannot record a logout: the copied session cookie stays valid until it expires: %s", error)
+            return False
 
-    def revoke(self, sid: str, until: float) -> None:
-        with self._connect() as db:
-            db.execute("DELETE FROM revoked_sessions WHERE until < ?", (time.time(),))
-            db.execute("INSERT OR REPLACE INTO revoked_sessions (sid, until) VALUES (?, ?)", (sid, until))
-
-    def is_revoked(self, sid: str) -> bool:
-        with self._connect() as db:
-            return db.execute("SELECT 1 FROM revoked_sessions WHERE sid = ?", (sid,)).fetchone() is not None
+    def is_revoked(self, sid: str, since: float) -> bool:
+        """True if the session was logged out, began before the store did, or the store cannot be read."""
+        try:
+            if since < self.store.created():
+                return True
+            found = self.store.ready().execute("SELECT 1 FROM revoked_sessions WHERE sid = ?", (sid,)).fetchone()
+        except self.store.errors as error:
+            self.store.db.forget()
+            LOG.error("cannot check session revocation, refusing the session: %s", error)
+            return True
+        return found is not None

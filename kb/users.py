@@ -1,7 +1,7 @@
 """Agent and editor accounts: names with salted password hashes, never plain passwords.
 
 Accounts live in a JSON file (``kb user add NAME`` writes it) and/or the ``KB_USERS``
-environment variable (``name=hash;name2=hash2``) for deployments that inject secrets.
+setting (``name=hash;name2=hash2``, read by ``Settings.from_env``) for deployments that inject secrets.
 
 Each account has roles: ``agent`` (the console) and ``editor`` (preview, analyze, insights).
 An entry is either a bare hash (an agent, as files written before roles were) or
@@ -76,13 +76,13 @@ def _account(name, password_hash) -> tuple[str, str] | None:
     return (name, password_hash) if NAME.match(name) and password_hash else None
 
 
-def _entries(users_file: Path) -> list[tuple[object, object, tuple[str, ...]]]:
-    """(name, hash, roles) from the file, then from KB_USERS (which wins for a name in both)."""
+def _entries(users_file: Path, inline: str = "") -> list[tuple[object, object, tuple[str, ...]]]:
+    """(name, hash, roles) from the file, then from ``inline``, the KB_USERS setting (which wins for a name in both)."""
     entries = []
     if users_file.exists():
         for name, value in _read_users_file(users_file)["users"].items():
             entries.append((name, *_entry(value)))
-    for entry in filter(None, os.environ.get("KB_USERS", "").split(";")):
+    for entry in filter(None, inline.split(";")):
         name, _, rest = entry.partition("=")
         password_hash, _, roles = rest.partition("=")
         role_list = tuple(r.strip() for r in roles.split("+") if r.strip() in ROLES) if roles else DEFAULT_ROLES
@@ -90,16 +90,19 @@ def _entries(users_file: Path) -> list[tuple[object, object, tuple[str, ...]]]:
     return entries
 
 
-def load_users(users_file: Path) -> dict[str, str]:
-    """Login lower-cases the name it is given, so names are lower-cased here too (``Bob=...`` is bob)."""
-    accounts = (_account(name, password_hash) for name, password_hash, _ in _entries(users_file))
+def load_users(users_file: Path, inline: str = "") -> dict[str, str]:
+    """The accounts in ``users_file`` and ``inline`` (``name=hash;…``, the ``KB_USERS`` setting).
+
+    Login lower-cases the name it is given, so names are lower-cased here too (``Bob=...`` is bob).
+    """
+    accounts = (_account(name, password_hash) for name, password_hash, _ in _entries(users_file, inline))
     return dict(filter(None, accounts))
 
 
-def load_roles(users_file: Path) -> dict[str, frozenset[str]]:
+def load_roles(users_file: Path, inline: str = "") -> dict[str, frozenset[str]]:
     """Each usable account's roles (the same accounts ``load_users`` returns)."""
     roles = {}
-    for name, password_hash, role_list in _entries(users_file):
+    for name, password_hash, role_list in _entries(users_file, inline):
         account = _account(name, password_hash)
         if account:
             roles[account[0]] = frozenset(role_list)

@@ -2,11 +2,18 @@
 
 Kiwi is loaded once per test process (``indexer.analysis.get_kiwi`` caches it), so
 building several small indexes stays cheap.
+
+Tests never touch the working tree: every path is under ``tmp_path``, every ``KB_*`` variable
+is removed before each test, and the run fails if it changed ``git status`` or ``var/``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import subprocess
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -137,6 +144,49 @@ def write_corpus(root: Path, articles: dict[str, str] = ARTICLES) -> Path:
     return root
 
 
+def _working_tree_state() -> tuple[str | None, list[tuple[str, int, int]]]:
+    """``git status --porcelain`` (None outside a git checkout) and every file under var/ with size and mtime."""
+    try:
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        status = None
+    var = REPO / "var"
+    files = sorted(
+        (str(path.relative_to(REPO)), path.stat().st_size, path.stat().st_mtime_ns)
+        for path in (var.rglob("*") if var.exists() else [])
+        if path.is_file()
+    )
+    return status, files
+
+
+@pytest.fixture(scope="session", autouse=True)
+def working_tree_untouched():
+    """Fails the run when any test wrote into the repository (e.g. accounts into var/users.json)."""
+    before = _working_tree_state()
+    yield
+    after = _working_tree_state()
+    if after != before:
+        pytest.fail(
+            "the test suite changed the working tree (tests must write under tmp_path only;"
+            " or a file was edited while the tests ran):\n"
+            f"git status before:\n{before[0]}\nafter:\n{after[0]}\nvar/ before: {before[1]}\nvar/ after: {after[1]}"
+        )
+
+
+@pytest.fixture(autouse=True)
+def no_kb_environment(monkeypatch):
+    """No KB_* variable of the developer's shell reaches a test (KB_USERS, KB_DB, KB_LOG_URL, ...)."""
+    for name in list(os.environ):
+        if name.startswith("KB_"):
+            monkeypatch.delenv(name)
+
+
 @pytest.fixture
 def corpus(tmp_path) -> Path:
     return write_corpus(tmp_path / "articles")
@@ -147,7 +197,13 @@ def settings(corpus, tmp_path) -> Settings:
     index_dir = tmp_path / "index"
     build(corpus, index_dir)
     return Settings(
-        articles_dir=corpus, index_dir=index_dir, analytics_db=tmp_path / "analytics.sqlite3", secret_key="test"
+        articles_dir=corpus,
+        index_dir=index_dir,
+        analytics_db=tmp_path / "analytics.sqlite3",
+        state_db=tmp_path / "state.sqlite3",
+        users_file=tmp_path / "users.json",
+        secret_key="test",
+        base_url="http://localhost",
     )
 
 
@@ -192,3 +248,24 @@ def real_engine(real_index):
     engine = SearchEngine(live_path(real_index))
     yield engine
     engine.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """A real PostgreSQL server for this test run (tests/postgres.py); skipped only where none is installed."""
+    from tests.postgres import find_bindir, postgres_server, wait_until_accepting
+
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.skip("no PostgreSQL server binaries (initdb, pg_ctl) on this machine: apt-get install postgresql")
+    with postgres_server(bindir) as url:
+        wait_until_accepting(url)
+        yield url
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url, request) -> str:
+    """An empty database of its own for one test."""
+    from tests.postgres import fresh_database
+
+    return fresh_database(postgres_server_url, "t_" + hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:16])

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from kb.config import Settings
 from kb.users import UserError, add_user, load_users, verify
 
 
@@ -45,7 +46,7 @@ def test_users_from_environment(monkeypatch, tmp_path):
     from werkzeug.security import generate_password_hash
 
     monkeypatch.setenv("KB_USERS", f"envagent={generate_password_hash('from-the-environment')}")
-    assert verify(load_users(tmp_path / "none.json"), "envagent", "from-the-environment")
+    assert verify(load_users(tmp_path / "none.json", Settings.from_env().users), "envagent", "from-the-environment")
 
 
 def test_console_requires_login(client, users_file):
@@ -117,9 +118,10 @@ def test_repeated_wrong_passwords_lock_the_account(client, users_file):
 def test_throttle_is_per_client_and_counts_before_checking(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
+    from kb.state import StateStore
     from kb.throttle import LoginThrottle
 
-    throttle = LoginThrottle(tmp_path / "t.sqlite3", max_failures=3, window=60)
+    throttle = LoginThrottle(StateStore(tmp_path / "t.sqlite3"), max_failures=3, window=60)
     assert [throttle.attempt("agent1", "10.0.0.9", now=1000 + i) for i in range(3)] == [0, 0, 0]
     assert 0 < throttle.attempt("agent1", "10.0.0.9", now=1010) <= 60
     assert throttle.attempt("agent1", "10.0.0.7", now=1010) == 0  # the agent's own desk still gets in
@@ -164,7 +166,7 @@ def test_environment_names_are_lower_cased_and_checked(monkeypatch, tmp_path):
 
     password_hash = generate_password_hash("from-the-environment")
     monkeypatch.setenv("KB_USERS", f" Bob ={password_hash}; bad name={password_hash};={password_hash};carol=")
-    users = load_users(tmp_path / "none.json")
+    users = load_users(tmp_path / "none.json", Settings.from_env().users)
     assert list(users) == ["bob"]
     assert verify(users, "bob", "from-the-environment")
 

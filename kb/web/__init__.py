@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, has_request_context
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kb.analytics import Analytics
@@ -15,7 +15,8 @@ from kb.presentation import install as install_presentation
 from kb.sessions import RevokedSessions
 from kb.site_settings import SITE_FILE, load_site_settings
 from kb.snapshot import LiveBuild
-from kb.throttle import LoginThrottle
+from kb.state import StateStore, VotesCast
+from kb.throttle import LoginThrottle, RateLimit
 
 SITE_DIR = Path(__file__).resolve().parents[2] / "site"
 
@@ -62,10 +63,23 @@ def _security_headers(response):
     return response
 
 
+VOTES_PER_CLIENT = 10  # helpful/not-helpful votes one client address may send ...
+VOTE_WINDOW_SECONDS = 60  # ... per minute
+
+
+class KnowledgeBaseFlask(Flask):
+    """Absolute links (canonical, copy link) start with the configured base URL, never the request's Host header."""
+
+    def url_for(self, endpoint: str, *, _external: bool | None = None, _scheme: str | None = None, **values) -> str:
+        path = super().url_for(endpoint, _external=False, **values)
+        external = _external if _external is not None else not has_request_context()
+        return self.config["KB_BASE_URL"] + path if external else path
+
+
 def create_app(settings: Settings | None = None, **config) -> Flask:
     """Build the app for ``settings`` (articles, index, database, users); ``config`` overrides Flask config."""
     settings = settings or Settings.from_env()
-    app = Flask(
+    app = KnowledgeBaseFlask(
         __name__,
         template_folder=str(SITE_DIR / "templates"),
         static_folder=str(SITE_DIR / "static"),
@@ -77,19 +91,24 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SEND_FILE_MAX_AGE_DEFAULT=3600,
-        SESSION_COOKIE_SECURE=os.environ.get("KB_SECURE_COOKIES") == "1",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        KB_BASE_URL=settings.base_url.rstrip("/"),
     )
     app.config.update(config)
-    proxies = int(os.environ.get("KB_TRUSTED_PROXIES", "0"))
+    proxies = settings.trusted_proxies
     if proxies:
         # behind nginx/a load balancer: take the client address from X-Forwarded-For (login throttling needs it)
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.json.ensure_ascii = False
     app.extensions["kb"] = LiveBuild(settings.index_dir)  # the build only: articles/ is never read here
-    app.extensions["kb.analytics"] = Analytics(settings.analytics_db, settings.retention_days)
-    # security state shares the analytics file; tables are created once here, not per request
-    app.extensions["kb.login_throttle"] = LoginThrottle(settings.analytics_db)
-    app.extensions["kb.revoked_sessions"] = RevokedSessions(settings.analytics_db)
+    # The search log fails open (a search is answered even when it cannot be logged); the security
+    # state fails closed and lives in its own store, so losing the log never revives a session.
+    app.extensions["kb.analytics"] = Analytics(settings.search_log_url, settings.retention_days)
+    state = StateStore(settings.state_store_url)
+    app.extensions["kb.login_throttle"] = LoginThrottle(state)
+    app.extensions["kb.revoked_sessions"] = RevokedSessions(state)
+    app.extensions["kb.votes_cast"] = VotesCast(state)
+    app.extensions["kb.vote_limit"] = RateLimit(state, "vote", VOTES_PER_CLIENT, VOTE_WINDOW_SECONDS)
 
     from indexer import marked_parts
     from kb.web import agent, api, csrf, editor, errors, public

@@ -13,6 +13,7 @@ from kb.sessions import RevokedSessions
 from kb.throttle import LoginThrottle
 from kb.users import UserError, load_roles, load_users, verify
 from kb.web.api import search_json
+from kb.web.csrf import csrf_token
 from kb.web.errors import json_error
 from kb.web.knowledge import analytics, knowledge_base, log_search, query_arg, run_search
 from kb.web.public import int_arg
@@ -20,6 +21,9 @@ from kb.web.public import int_arg
 bp = Blueprint("agent", __name__, url_prefix="/agent")
 
 SESSION_HOURS = 12
+# Names this browser has logged in to: the account-wide login limit spares them (kb/throttle.py).
+KNOWN_NAMES = "known_names"
+KNOWN_NAMES_KEPT = 5
 
 
 def _settings():
@@ -28,7 +32,7 @@ def _settings():
 
 def _users() -> dict[str, str]:
     try:
-        return load_users(_settings().users_file)
+        return load_users(_settings().users_file, _settings().users)
     except UserError:
         current_app.logger.exception("agent accounts cannot be read")
         return {}
@@ -45,12 +49,13 @@ def _throttle() -> LoginThrottle:
 def current_user() -> str | None:
     """The logged-in agent, if the session is fresh, not logged out, and the account still exists.
 
-    Checked once per request (the result is kept on ``g``): it reads the accounts file and SQLite.
+    Checked once per request (the result is kept on ``g``): it reads the accounts file and the
+    security state, and refuses the session when its revocation cannot be checked.
     """
     if "agent_user" not in g:
         user, since, sid = session.get("user"), session.get("since", 0), session.get("sid")
         fresh = bool(user and sid and time.time() - since < SESSION_HOURS * 3600)
-        g.agent_user = user if fresh and user in _users() and not _revoked().is_revoked(sid) else None
+        g.agent_user = user if fresh and user in _users() and not _revoked().is_revoked(sid, since) else None
     return g.agent_user
 
 
@@ -59,7 +64,8 @@ def current_roles() -> frozenset[str]:
     if "agent_roles" not in g:
         user = current_user()
         try:
-            g.agent_roles = load_roles(_settings().users_file).get(user, frozenset()) if user else frozenset()
+            roles = load_roles(_settings().users_file, _settings().users) if user else {}
+            g.agent_roles = roles.get(user, frozenset())
         except UserError:
             g.agent_roles = frozenset()
     return g.agent_roles
@@ -93,8 +99,15 @@ login_required = role_required("agent")
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: never redirect a fresh login to another host."""
-    if target and target.startswith(("/agent", "/editor")) and not target.startswith("//"):
+    """Only console paths on this site: never another host, never a header split by CR/LF or other controls."""
+    if (
+        target
+        and target.startswith(("/agent", "/editor"))
+        and len(target) <= 2000
+        and "\\" not in target
+        and target.isprintable()
+        and not any(ch.isspace() for ch in target)
+    ):
         return target
     if "agent" not in current_roles() and "editor" in current_roles():
         return url_for("editor.home")
@@ -108,15 +121,13 @@ def login():
         name = request.form.get("username", "").strip().lower()[:64]
         throttle = _throttle()
         client = request.remote_addr or "unknown"
-        wait = throttle.attempt(name, client)
+        known = session.get(KNOWN_NAMES, [])
+        wait = throttle.attempt(name, client, known=name in known)
         if wait:
             error, status = f"로그인 시도가 너무 많습니다. {wait // 60 + 1}분 뒤에 다시 시도해 주세요.", 429
         elif verify(_users(), name, request.form.get("password", "")):
             throttle.succeeded(name, client)
-            token = session.get("csrf_token")
-            session.clear()  # a new session on login: no fixation
-            if token:
-                session["csrf_token"] = token
+            _new_session(known=[name, *(k for k in known if k != name)][:KNOWN_NAMES_KEPT])
             session.update(user=name, since=time.time(), sid=secrets.token_urlsafe(16))
             g.pop("agent_user", None)
             g.pop("agent_roles", None)
@@ -127,12 +138,19 @@ def login():
     return page, status
 
 
+def _new_session(known: list[str]) -> None:
+    """A fresh session (no fixation) with a fresh CSRF token; only the names this browser logged in to stay."""
+    session.clear()
+    session[KNOWN_NAMES] = known
+    csrf_token()
+
+
 @bp.post("/logout")
 def logout():
     sid, since = session.get("sid"), session.get("since", 0)
     if sid:
         _revoked().revoke(sid, until=since + SESSION_HOURS * 3600)
-    session.clear()
+    _new_session(known=session.get(KNOWN_NAMES, []))
     return redirect(url_for("agent.login"), code=303)
 
 

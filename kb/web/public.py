@@ -15,6 +15,7 @@ from kb.web.knowledge import (
     query_arg,
     run_search,
 )
+from kb.web.votes import first_vote, too_many_votes
 
 bp = Blueprint("public", __name__)
 
@@ -111,11 +112,19 @@ def feedback(article_id: str):
     previous = _vote_cast(found.id)
     if helpful not in ("yes", "no") and not (helpful is None and comment and previous):
         abort(400, description="helpful must be 'yes' or 'no'")
-    comment_saved = False
+    comment_saved = recorded = False
     if previous is None:
-        vote_id = analytics().log_vote(article_id=found.id, helpful=helpful == "yes", comment=comment)
-        previous = {"helpful": helpful, "id": vote_id, "commented": bool(comment)}
-        comment_saved = bool(comment)
+        if too_many_votes():
+            message = "의견이 너무 많이 접수되었습니다. 잠시 뒤에 다시 보내 주세요."
+            if request.accept_mimetypes.best == "application/json":
+                return {"ok": False, "error": message}, 429
+            return render_template("error.html", title="잠시 뒤에 다시 시도해 주세요", message=message), 429
+        recorded = first_vote(found.id)  # the server remembers too: a forgotten cookie list cannot vote twice
+        vote_id = (
+            analytics().log_vote(article_id=found.id, helpful=helpful == "yes", comment=comment) if recorded else None
+        )
+        previous = {"helpful": helpful, "id": vote_id, "commented": bool(comment) and vote_id is not None}
+        comment_saved = previous["commented"]
     elif comment and not previous["commented"] and previous["id"] is not None:
         comment_saved = analytics().add_vote_comment(vote_id=previous["id"], article_id=found.id, comment=comment)
         previous["commented"] = previous["commented"] or comment_saved
@@ -126,6 +135,7 @@ def feedback(article_id: str):
             "helpful": previous["helpful"],
             "commented": previous["commented"],
             "comment_saved": comment_saved,
+            "recorded": recorded,
         }
     flash("의견을 보내 주셔서 감사합니다.", "feedback")
     return redirect(url_for("public.article", article_id=found.id) + "#feedback", code=303)

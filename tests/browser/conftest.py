@@ -116,7 +116,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if k != "KB_USERS"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}  # only the settings below
     env.update(
         KB_ARTICLES=str(articles_dir),
         KB_INDEX=str(index_dir),
