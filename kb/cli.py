@@ -81,7 +81,7 @@ def check(articles_dir, index_dir, stale_days, search):
     from kb.commands import check as command
 
     settings = _settings(articles_dir, index_dir)
-    command.run(settings, stale_days=stale_days or command.stale_days_default(), search=search)
+    command.run(settings, stale_days=stale_days or settings.stale_days, search=search)
 
 
 @main.command()

@@ -53,6 +53,7 @@ class Settings:
     secret_key: str = setting("KB_SECRET_KEY", "", "signs sessions; empty = generated once next to KB_DB")
     secure_cookies: bool = setting("KB_SECURE_COOKIES", False, "session cookie only over HTTPS")
     trusted_proxies: int = setting("KB_TRUSTED_PROXIES", 0, "reverse proxies whose X-Forwarded-For is trusted")
+    stale_days: int = setting("KB_STALE_DAYS", 365, "kb check warns about articles older than this")
     base_url: str = setting("KB_BASE_URL", "http://127.0.0.1:5000", "absolute links (canonical, copy link)")
 
     @classmethod

@@ -14,11 +14,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from kb.articles import CorpusError
+from kb.config import Settings
 from kb.corpus import MAX_ARTICLE_BYTES, Corpus, load_corpus
 
 ERROR = "error"
 WARNING = "warning"
-STALE_DAYS = 365
+STALE_DAYS = Settings.stale_days  # the one default, KB_STALE_DAYS
 
 
 @dataclass(frozen=True)

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
-from kb.checks import STALE_DAYS, check_folder
+from kb.checks import check_folder
 from kb.config import Settings
-
-
-def stale_days_default() -> int:
-    try:
-        return int(os.environ.get("KB_STALE_DAYS", STALE_DAYS))
-    except ValueError:
-        return STALE_DAYS
 
 
 def run(settings: Settings, *, stale_days: int, search: bool) -> None:
