@@ -112,7 +112,7 @@ def feedback(article_id: str):
     previous = _vote_cast(found.id)
     if helpful not in ("yes", "no") and not (helpful is None and comment and previous):
         abort(400, description="helpful must be 'yes' or 'no'")
-    comment_saved = recorded = False
+    comment_saved = False
     if previous is None:
         if too_many_votes():
             message = "의견이 너무 많이 접수되었습니다. 잠시 뒤에 다시 보내 주세요."
@@ -135,7 +135,6 @@ def feedback(article_id: str):
             "helpful": previous["helpful"],
             "commented": previous["commented"],
             "comment_saved": comment_saved,
-            "recorded": recorded,
         }
     flash("의견을 보내 주셔서 감사합니다.", "feedback")
     return redirect(url_for("public.article", article_id=found.id) + "#feedback", code=303)
