@@ -308,6 +308,8 @@ def serve(articles_dir, index_dir, host, port, build):
                 ("index up to date" if info.skipped else f"indexed {info.documents} articles")
                 + f" in {settings.index_dir}"
             )
+    if settings.base_url == Settings.base_url:  # KB_BASE_URL unset: links point at this development server
+        settings.base_url = f"http://{host}:{port}"
     try:
         app = create_app(settings)
     except IndexNotFound:

@@ -123,6 +123,8 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         KB_DB=str(analytics_db),
         KB_USERS_FILE=str(users_file),
         KB_SECRET_KEY="browser-tests-secret",
+        KB_BASE_URL=url,
+        KB_STATE_DB=str(root / "state.sqlite3"),
         PYTHONUNBUFFERED="1",
     )
     command = _kb_command() + [
