@@ -229,7 +229,9 @@ def client(app):
 
 
 @pytest.fixture
-def runner():
+def runner(tmp_path, monkeypatch):
+    """A CLI runner working in tmp_path: a command's default paths (var/…) never land in the repository."""
+    monkeypatch.chdir(tmp_path)
     return CliRunner()
 
 
