@@ -23,10 +23,10 @@ def run(
     period = Period(start, end) if start and end else Period.last_days(days)
     if period.start > period.end:
         raise click.UsageError("--from must not be after --to")
-    if not settings.analytics_db.exists():
+    if not settings.log_url and not settings.analytics_db.exists():
         raise click.ClickException(f"no search log at {settings.analytics_db}: searches are logged by `kb serve`")
     live = _live(settings)
-    analytics = Analytics(settings.analytics_db, settings.retention_days)
+    analytics = Analytics(settings.search_log_url, settings.retention_days)  # SQLite, or KB_LOG_URL's PostgreSQL
     with live.snapshot() as snapshot:
         report = build_report(log_reader(analytics), period, snapshot=snapshot, surfaces=who)
     live.close()
