@@ -48,7 +48,10 @@ def test_environment_accounts_take_roles(monkeypatch, tmp_path):
 
     password_hash = generate_password_hash(PASSWORD)
     monkeypatch.setenv("KB_USERS", f"ann={password_hash}=editor+agent;bob={password_hash}")
-    assert load_roles(tmp_path / "none.json") == {"ann": {"editor", "agent"}, "bob": {"agent"}}
+    from kb.config import Settings
+
+    users = Settings.from_env().users  # KB_USERS is read by Settings, like every KB_* variable
+    assert load_roles(tmp_path / "none.json", users) == {"ann": {"editor", "agent"}, "bob": {"agent"}}
 
 
 def test_cli_user_add_with_role(runner, tmp_path):
