@@ -20,11 +20,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from indexer import SearchEngine  # noqa: E402
 from kb.config import Settings  # noqa: E402
 from kb.corpus import load_corpus  # noqa: E402
 from kb.evaluate import evaluate, read_queries  # noqa: E402
 from kb.export import export_site  # noqa: E402
-from kb.indexing import build, open_engine  # noqa: E402
+from kb.indexing import build  # noqa: E402
 
 SETS = ("dev", "holdout")
 
@@ -65,7 +66,7 @@ def main() -> None:
     build(corpus, settings.index_dir)
     out = work / "site"
     export_site(corpus, out, index_dir=settings.index_dir)
-    engine = open_engine(corpus, settings.index_dir)
+    engine = SearchEngine(settings.index_dir)
     if args.pagefind:
         from bench.static_browser import pagefind_search, run_pagefind
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 META = "meta.json"
 STAGING_SUFFIX = ".tmp"
-FORMAT_VERSION = 1  # bump when the folder layout changes: older builds are then rebuilt
+FORMAT_VERSION = 2  # bump when the folder layout changes: older builds are then rebuilt
 
 
 class IndexNotFound(Exception):

@@ -39,6 +39,7 @@ from indexer.artifact import (
     verify_build,
 )
 from indexer.schema import IndexDoc, make_schema, to_fields
+from indexer.synonyms import Synonyms
 
 ANALYZER_VERSION = "kiwi-5"
 KEEP_BUILDS = 2  # the live build and the one before it (a running server may still hold it; the fallback)
@@ -158,7 +159,10 @@ def write_index(docs: Sequence[IndexDoc], folder: Path, progress: Progress | Non
 
 
 def write_app_files(folder: Path, synonyms: Sequence[Sequence[str]], attachments: Mapping[str, object]) -> None:
-    (folder / SYNONYMS_FILE).write_text(json.dumps([list(g) for g in synonyms], ensure_ascii=False), encoding="utf-8")
+    """The synonyms (as written and as analyzed) and the application's own files."""
+    analyzed = Synonyms(synonyms)
+    data = {"groups": [list(g) for g in synonyms], "analyzed": analyzed.groups, "skipped": analyzed.skipped}
+    (folder / SYNONYMS_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     app = folder / APP_FOLDER
     app.mkdir()
     for name, value in attachments.items():
@@ -176,8 +180,9 @@ def write_meta(folder: Path, info: BuildInfo) -> None:
     (folder / META).write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
-def read_synonyms(build: Path) -> list[list[str]]:
-    return json.loads((build / SYNONYMS_FILE).read_text(encoding="utf-8"))
+def read_synonyms(build: Path) -> Synonyms:
+    data = json.loads((build / SYNONYMS_FILE).read_text(encoding="utf-8"))
+    return Synonyms.from_analyzed(data["analyzed"], data["skipped"])
 
 
 def read_attachment(build: Path, name: str):

@@ -26,7 +26,6 @@ from indexer.hangul import is_initials_query
 from indexer.highlight import Snippet, SnippetSource, make_snippet, match_spans
 from indexer.normalize import MAX_QUERY_CHARS, normalize_query
 from indexer.query import QueryPlan, plan_query, query_terms, to_whoosh
-from indexer.synonyms import Synonyms
 from indexer.typo import Speller
 
 CANDIDATES = 200
@@ -80,7 +79,7 @@ class SearchEngine:
         self.documents = derived.documents
         self.suggester = derived.suggester
         self.weights = derived.weights
-        self.synonyms = Synonyms(read_synonyms(path))
+        self.synonyms = read_synonyms(path)
         self._spellers = {
             audience: Speller(derived.vocabulary[audience], derived.counts[audience]) for audience in ("all", "public")
         }

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 
+from indexer.audience import PUBLIC, Audiences
 from indexer.hangul import decompose, initials, is_initials_query, is_syllable
 from indexer.normalize import normalize_query
 
@@ -76,7 +77,7 @@ class Suggester:
     def from_rows(cls, rows: Sequence[Sequence]) -> Suggester:
         return cls(_Entry(Suggestion(*row[:5]), row[5], row[6], row[7], row[8], tuple(row[9])) for row in rows)
 
-    def decode_initials(self, text: str, audiences: Sequence[str] = ("public",)) -> str | None:
+    def decode_initials(self, text: str, audiences: Audiences = PUBLIC) -> str | None:
         """The words a 초성 query most likely stands for: ㅂㅅㅅㄱ → 분실 신고 (the commonest reading).
 
         Read off the titles and questions that contain the initials, with their spacing.
@@ -103,7 +104,7 @@ class Suggester:
         best = readings.most_common(1)[0][0]
         return max(spellings[best], key=lambda r: (r.count(" "), r))  # 분실 신고 reads better than 분실신고
 
-    def suggest(self, text: str, *, limit: int = 8, audiences: Sequence[str] = ("public",)) -> list[Suggestion]:
+    def suggest(self, text: str, *, limit: int = 8, audiences: Audiences = PUBLIC) -> list[Suggestion]:
         query = normalize_query(text)
         if not query:
             return []

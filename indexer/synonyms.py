@@ -40,6 +40,18 @@ class Synonyms:
                     variants.append(terms)
             if len(variants) > 1:
                 self.groups.append(variants)
+        self._index()
+
+    @classmethod
+    def from_analyzed(cls, groups: Sequence[Sequence[Sequence[str]]], skipped: Sequence[Sequence[str]] = ()):
+        """Groups analyzed when the build was made: a server needs no Kiwi call per phrase to start."""
+        self = cls()
+        self.groups = [[tuple(variant) for variant in group] for group in groups]
+        self.skipped = [(phrase, reason) for phrase, reason in skipped]
+        self._index()
+        return self
+
+    def _index(self) -> None:
         self._by_first: dict[str, list[tuple[tuple[str, ...], list[tuple[str, ...]]]]] = {}
         for variants in self.groups:
             for variant in variants:

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import yaml
 
+from indexer.audience import AUDIENCES
 from kb.render import short_answer, to_html, to_text
 
 ALLOWED_KEYS = ("id", "title", "category", "questions", "tags", "audience", "updated", "related")
 REQUIRED_KEYS = ("id", "title", "category")
-AUDIENCES = ("public", "internal")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NULL_TAG = "tag:yaml.org,2002:null"
 # YAML "\ud800" escapes yield lone surrogates, which no file, page or index can encode.

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from indexer.audience import AUDIENCES
 from kb.articles import CorpusError
 from kb.config import Settings
 
@@ -91,7 +92,7 @@ def check(articles_dir, index_dir, stale_days, search):
 @click.option("--title", default=None, help="The question as customers ask it (asked if missing).")
 @click.option("--question", "questions", multiple=True, help="Another way to ask it (repeatable).")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
-@click.option("--audience", type=click.Choice(["public", "internal"]), default="public", show_default=True)
+@click.option("--audience", type=click.Choice(AUDIENCES), default="public", show_default=True)
 @click.option("--id", "article_id", default=None, help="Use this id instead of picking one.")
 @click.option("--dry-run", is_flag=True, help="Print the new article instead of writing it.")
 def new(articles_dir, index_dir, category, title, questions, tags, audience, article_id, dry_run):
@@ -128,7 +129,7 @@ def index(articles_dir, index_dir, force):
 
         info = build(corpus, settings.index_dir, force=force, progress=progress)
     if info.repaired:
-        click.echo(f"the live build was damaged ({info.repaired}): rebuilt", err=True)
+        click.echo(f"the live build failed its check ({info.repaired}): rebuilt", err=True)
     if info.skipped:
         click.echo(f"index is up to date ({info.documents} articles, built {info.built_at})")
     else:
@@ -303,7 +304,7 @@ def serve(articles_dir, index_dir, host, port, build):
         else:
             info = build_index(corpus, settings.index_dir)
             if info.repaired:
-                click.echo(f"the live build was damaged ({info.repaired}): rebuilt", err=True)
+                click.echo(f"the live build failed its check ({info.repaired}): rebuilt", err=True)
             click.echo(
                 ("index up to date" if info.skipped else f"indexed {info.documents} articles")
                 + f" in {settings.index_dir}"

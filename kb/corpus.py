@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from indexer.audience import PUBLIC, Audiences
 from kb.articles import NULL_TAG, SURROGATE, Article, CorpusError, Problem, find_surrogate, parse_article, printable
 
 
@@ -35,7 +36,7 @@ class Corpus:
     def public(self) -> list[Article]:
         return [a for a in self.articles if a.is_public]
 
-    def in_category(self, key: str, audiences=("public",)) -> list[Article]:
+    def in_category(self, key: str, audiences: Audiences = PUBLIC) -> list[Article]:
         return sorted(
             (a for a in self.articles if a.category == key and a.audience in audiences), key=lambda a: a.title
         )

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from indexer.audience import AUDIENCES
 from indexer.hangul import CHOSEONG, JUNGSEONG, SYLLABLE_BASE, SYLLABLE_LAST
 from kb.articles import ID_PATTERN, parse_article
 from kb.corpus import Corpus
@@ -131,7 +132,7 @@ def validate_draft(corpus: Corpus, draft: Draft) -> None:
         raise NewArticleError(f"분야 '{draft.category}'가 categories.yml에 없습니다 (있는 분야: {known})")
     if not draft.title.strip():
         raise NewArticleError("제목이 비어 있습니다")
-    if draft.audience not in ("public", "internal"):
+    if draft.audience not in AUDIENCES:
         raise NewArticleError("audience는 public 또는 internal이어야 합니다")
 
 

@@ -24,6 +24,7 @@ from indexer import (
     SearchEngine,
     SearchResponse,
     Suggestion,
+    analyze,
     live_path,
     newest_good_build,
     read_attachment,
@@ -46,6 +47,11 @@ DEFAULT_POPULAR = (
     "ben-annual-fee",
     "cancel-refund-timing",
 )
+
+
+def warm_up() -> None:
+    """Load Kiwi and its model now (a few seconds per process, whatever the corpus size)."""
+    analyze("카드 분실 신고")
 
 
 class Snapshot:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from indexer.audience import EVERYONE, PUBLIC
 from indexer.hangul import latin_to_hangul, looks_like_wrong_layout
 from kb.insights import ZeroGroup
 
-PUBLIC = ("public",)
-BOTH = ("public", "internal")
+BOTH = EVERYONE
 CAUSES = {
     "found_now": "지금은 결과가 나옵니다 (그 뒤 문서나 동의어가 추가됨)",
     "internal": "내부용 문서에만 있는 주제",

@@ -7,17 +7,17 @@ often the engine is right (the question belongs there, or the two articles overl
 
 from __future__ import annotations
 
+from indexer.audience import EVERYONE, PUBLIC
 from kb.checks import WARNING, Finding
 from kb.corpus import Corpus
 
 TOP = 3
-BOTH = ("public", "internal")
 
 
 def check_retrieval(corpus: Corpus, engine, top: int = TOP) -> list[Finding]:
     findings = []
     for article in corpus.articles:
-        audiences = ("public",) if article.is_public else BOTH
+        audiences = PUBLIC if article.is_public else EVERYONE
         lines = article.item_lines.get("questions", [])
         for i, question in enumerate(article.questions):
             line = lines[i] if i < len(lines) else article.lines.get("questions", 2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from indexer.audience import EVERYONE, PUBLIC
 from kb.config import Settings
 
 REASONS = {
@@ -44,7 +45,7 @@ def run(settings: Settings, text: str, *, article_id: str | None, internal: bool
         return
     from indexer.explain import explain
 
-    audiences = ("public", "internal") if internal else ("public",)
+    audiences = EVERYONE if internal else PUBLIC
     result = explain(engine, text, article_id=article_id, audiences=audiences, limit=limit)
     plan = result.plan
     click.echo("")

@@ -14,7 +14,7 @@ from kb.config import Settings
 from kb.presentation import install as install_presentation
 from kb.sessions import RevokedSessions
 from kb.site_settings import SITE_FILE, load_site_settings
-from kb.snapshot import LiveBuild
+from kb.snapshot import LiveBuild, warm_up
 from kb.state import StateStore, VotesCast
 from kb.throttle import LoginThrottle, RateLimit
 
@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.json.ensure_ascii = False
     app.extensions["kb"] = LiveBuild(settings.index_dir)  # the build only: articles/ is never read here
+    warm_up()  # Kiwi's model loads on first use: pay it before the first customer, not during their search
     # The search log fails open (a search is answered even when it cannot be logged); the security
     # state fails closed and lives in its own store, so losing the log never revives a session.
     app.extensions["kb.analytics"] = Analytics(settings.search_log_url, settings.retention_days)

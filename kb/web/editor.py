@@ -11,12 +11,13 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request
 
+from indexer.audience import EVERYONE, PUBLIC
 from kb.web.agent import current_user, role_required
 from kb.web.knowledge import knowledge_base
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 editor_required = role_required("editor")
-BOTH = ("public", "internal")
+BOTH = EVERYONE
 
 
 def _settings():
@@ -124,7 +125,7 @@ def analyze():
     q = request.args.get("q", "")[:200]
     article_id = request.args.get("article", "").strip() or None
     audience = "internal" if request.args.get("audience") == "internal" else "public"
-    audiences = BOTH if audience == "internal" else ("public",)
+    audiences = BOTH if audience == "internal" else PUBLIC
     result = None
     if q.strip():
         result = explain(
