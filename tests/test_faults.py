@@ -160,3 +160,45 @@ def test_kb_serve_without_an_index_says_what_to_run(settings, runner, tmp_path):
 
     result = runner.invoke(main, ["serve", "--no-build", "--index", str(tmp_path / "none")])
     assert result.exit_code == 1 and "Run `kb index` first" in result.output
+
+
+def test_searches_in_many_threads_never_fail_across_switches(settings):
+    """Requests keep their snapshot while builds switch in; every replaced snapshot ends up closed."""
+    import threading
+    import time
+
+    from kb.snapshot import LiveBuild
+
+    live = LiveBuild(settings.index_dir)
+    snapshots, errors, stop = {}, [], threading.Event()
+
+    def requests():
+        while not stop.is_set():
+            try:
+                with live.snapshot() as snapshot:
+                    snapshots[snapshot.name] = snapshot
+                    assert snapshot.search("카드 분실", limit=5, audiences=("public",)).hits[0].id == "lost-report"
+                    assert snapshot.get("lost-report") is not None
+            except Exception as error:  # collected and reported below
+                errors.append(error)
+
+    threads = [threading.Thread(target=requests) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        for _ in range(2):
+            build(settings.articles_dir, settings.index_dir, force=True)
+            name = live_path(settings.index_dir).name
+            deadline = time.monotonic() + 60
+            while name not in snapshots and time.monotonic() < deadline:
+                time.sleep(0.05)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert not errors, errors[:3]
+    assert len(snapshots) == 3
+    current = live.acquire()
+    assert current.name == live_path(settings.index_dir).name
+    assert all(s.engine.closed for name, s in snapshots.items() if s is not current)
+    assert not current.engine.closed
