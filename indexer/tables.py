@@ -13,10 +13,12 @@ from pathlib import Path
 
 from indexer.audience import PUBLIC
 from indexer.schema import TEXT_FIELDS, IndexDoc
+from indexer.scoring import ScoreTable, build_table
 from indexer.suggest import Suggester
 from indexer.weights import TermWeights
 
 TABLES = "tables"
+SCORES = "scores.npz"
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Tables:
     counts: dict[str, int]  # "all" | "public" -> number of documents
     suggester: Suggester
     weights: TermWeights
+    scores: ScoreTable  # term -> (documents, BM25F weights): the live ranking (indexer/scoring.py)
 
 
 def derive(reader, docs: Sequence[IndexDoc]) -> Tables:
@@ -52,7 +55,8 @@ def derive(reader, docs: Sequence[IndexDoc]) -> Tables:
         ]
     )
     weights = TermWeights.from_reader(reader)
-    return Tables(documents, vocabulary, {"all": len(documents), "public": len(public)}, suggester, weights)
+    scores = build_table(reader)
+    return Tables(documents, vocabulary, {"all": len(documents), "public": len(public)}, suggester, weights, scores)
 
 
 def write(tables: Tables, build: Path) -> None:
@@ -62,6 +66,7 @@ def write(tables: Tables, build: Path) -> None:
     _dump(folder / "vocabulary.json", {"counts": tables.counts, **tables.vocabulary})
     _dump(folder / "suggestions.json", tables.suggester.rows())
     _dump(folder / "weights.json", tables.weights.rows())
+    tables.scores.save(folder / SCORES)
 
 
 def load(build: Path) -> Tables:
@@ -70,7 +75,8 @@ def load(build: Path) -> Tables:
     vocabulary = _read(folder / "vocabulary.json")
     counts = vocabulary.pop("counts")
     suggester = Suggester.from_rows(_read(folder / "suggestions.json"))
-    return Tables(documents, vocabulary, counts, suggester, TermWeights.from_rows(_read(folder / "weights.json")))
+    weights = TermWeights.from_rows(_read(folder / "weights.json"))
+    return Tables(documents, vocabulary, counts, suggester, weights, ScoreTable.load(folder / SCORES))
 
 
 def _dump(path: Path, data) -> None:
