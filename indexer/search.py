@@ -19,7 +19,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.scoring import BM25F
 
 from indexer import tables
-from indexer.artifact import verify_build
+from indexer.artifact import DamagedBuild, verify_build
 from indexer.audience import PUBLIC, Audiences
 from indexer.build import read_synonyms
 from indexer.hangul import is_initials_query
@@ -80,6 +80,9 @@ class SearchEngine:
         self.meta = None if verified else verify_build(path)
         # No mmap: a segment truncated under a running server then raises an error instead of SIGBUS.
         self.index = FileStorage(str(path), supports_mmap=False, readonly=True).open_index()
+        # Ranking reads the score table in memory, not the segments, so a segment truncated under a
+        # running server would go unnoticed: a size check per search (a stat each) finds it.
+        self._segment_sizes = {f: f.stat().st_size for f in path.iterdir() if f.suffix in (".seg", ".toc")}
         derived = tables.load(path)
         self.documents = derived.documents
         self.suggester = derived.suggester
@@ -174,6 +177,7 @@ class SearchEngine:
         if category:
             kept = [(n, score) for n, score in kept if docs[n][1] == category]
         response.total = len(kept)
+        self._check_segments()
         terms, grams = query_terms(plan), set(plan.ngrams)
         for n, score in kept[:limit]:
             stored = searcher.stored_fields(n)
@@ -199,6 +203,15 @@ class SearchEngine:
         if key not in self._masks:
             self._masks[key] = self.scores.mask(self.allowed(audiences))
         return self.scores.rank(plan, self._masks[key], limit)
+
+    def _check_segments(self) -> None:
+        for segment, size in self._segment_sizes.items():
+            try:
+                now = segment.stat().st_size
+            except OSError:
+                now = -1
+            if now != size:
+                raise DamagedBuild(f"{self.path}: {segment.name} changed under the running server")
 
     def suggest(self, text: str, *, limit: int = 8, audiences: Audiences = PUBLIC):
         """Titles and question variants matching a half-typed query (jamo prefix, 초성)."""

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.audience import PUBLIC
-from indexer.schema import TEXT_FIELDS, IndexDoc
-from indexer.scoring import ScoreTable, build_table
+from indexer.schema import TEXT_FIELDS, IndexDoc, to_fields
+from indexer.scoring import ScoreTable, build_table, table_from_fields
 from indexer.suggest import Suggester
 from indexer.weights import TermWeights
 
@@ -55,7 +55,10 @@ def derive(reader, docs: Sequence[IndexDoc]) -> Tables:
         ]
     )
     weights = TermWeights.from_reader(reader)
-    scores = build_table(reader)
+    if reader.doc_count_all() == len(docs) and not reader.has_deletions():  # a fresh index: docs in order
+        scores = table_from_fields([to_fields(d) for d in docs], reader.schema, [d.id for d in docs])
+    else:
+        scores = build_table(reader)
     return Tables(documents, vocabulary, {"all": len(documents), "public": len(public)}, suggester, weights, scores)
 
 

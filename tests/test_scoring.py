@@ -140,3 +140,26 @@ def test_rank_takes_a_mask_or_document_numbers(table, real_engine):
     some = [n for n, _ in table.rank(plan, limit=20)][::2]
     assert table.rank(plan, allowed=some) == table.rank(plan, allowed=table.mask(some))
     assert {n for n, _ in table.rank(plan, allowed=some)} == set(some)
+
+
+def test_table_from_the_field_values_equals_the_table_read_off_the_index(real_index, table):
+    """The build computes the table from what it gave the writer (seconds), not by reading every
+    posting back (minutes at 20,000 articles): both must be the same table."""
+    from indexer.schema import to_fields
+    from indexer.scoring import table_from_fields
+    from kb.corpus import load_corpus
+    from kb.indexing import to_index_doc
+
+    docs = [to_index_doc(a) for a in load_corpus(REPO / "articles").articles]
+    ix = whoosh_index.open_dir(str(live_path(real_index)))
+    with ix.reader() as reader:
+        schema = reader.schema
+        assert [reader.stored_fields(n)["id"] for n in range(reader.doc_count_all())] == [d.id for d in docs]
+    fresh = table_from_fields([to_fields(d) for d in docs], schema, [d.id for d in docs])
+    assert fresh.ids == table.ids and fresh.skipped == table.skipped and fresh.documents == table.documents
+    for name in ("terms", "grams", "common"):
+        mine, theirs = getattr(fresh, name), getattr(table, name)
+        assert set(mine) == set(theirs), name
+        for term in theirs:
+            assert np.array_equal(mine[term].docs, theirs[term].docs), (name, term)
+            assert np.allclose(mine[term].weights, theirs[term].weights, rtol=1e-12, atol=0), (name, term)
