@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kb.corpus import Corpus
 from kb.presentation import install as install_presentation
+from kb.presentation import popular_first
 from kb.site_settings import load_site_settings
 
 SITE_DIR = Path(__file__).resolve().parents[1] / "site"
@@ -106,6 +107,8 @@ def popular_articles(corpus: Corpus, limit: int = 8) -> list:
 
 def render_pages(corpus: Corpus, base_url: str | None = None, search: bool = True) -> Iterator[Page]:
     """Every public page: home, search, 404, each category and each public article."""
+    from kb.snapshot import DEFAULT_POPULAR
+
     urls = StaticUrls(base_url)
     env = make_environment(urls, search)
     categories = corpus.categories
@@ -126,7 +129,7 @@ def render_pages(corpus: Corpus, base_url: str | None = None, search: bool = Tru
             category_path(key),
             "category.html",
             category=category,
-            articles=corpus.in_category(key),
+            articles=popular_first(corpus.in_category(key), DEFAULT_POPULAR),
             categories=categories,
         )
     for article in sorted(corpus.public, key=lambda a: a.id):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -17,6 +19,7 @@ from kb.render import to_text
 from kb.site_settings import SiteSettings
 
 # Korean phone numbers as written in articles: 1566-1000, 02-123-4567, 010-1234-5678, 080-000-0000.
+T = TypeVar("T")
 PHONE = re.compile(r"(?<![\d-])(?:1[5-9]\d\d-\d{4}|0\d{1,2}-\d{3,4}-\d{4})(?![\d-])")
 TAG = re.compile(r"(<[^>]+>)")
 
@@ -68,6 +71,16 @@ def without_short_answer(html: str, short_answer: str) -> Markup:
 def _tel_anchor(match: re.Match) -> str:
     number = match.group(0)
     return f'<a class="tel" href="tel:{number}">{number}</a>'
+
+
+def popular_first(articles: Sequence[T], popular_ids: Iterable[str]) -> list[T]:
+    """A category's articles, most opened first (then the usual questions, then by title).
+
+    Analytics gives the live order; ``DEFAULT_POPULAR`` keeps the key article (분실 신고) on top of
+    a fresh site and in the static export, where there is no traffic to count.
+    """
+    rank = {article_id: n for n, article_id in enumerate(dict.fromkeys(popular_ids))}
+    return sorted(articles, key=lambda a: (rank.get(a.id, len(rank)), a.title))
 
 
 def install(env: Environment, settings: SiteSettings) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from indexer import Audiences, Hit, QueryPlan, SearchResponse
+from kb.highlights import mark_distinguishing
 from kb.snapshot import Snapshot
 
 RESULT_KEYS = (
@@ -70,8 +71,9 @@ def search(
     response: SearchResponse = snapshot.search(
         text, limit=limit, category=category, audiences=audiences, autocorrect=autocorrect
     )
-    rows = [result_dict(snapshot, hit, links) for hit in response.hits]
-    return Results(response.plan, [row for row in rows if row is not None], response.total, response.category_counts)
+    rows = [row for row in (result_dict(snapshot, hit, links) for hit in response.hits) if row is not None]
+    mark_distinguishing(rows, snapshot)  # not 카드 in every result: what tells it apart
+    return Results(response.plan, rows, response.total, response.category_counts)
 
 
 def result_dict(snapshot: Snapshot, hit: Hit, links: Links) -> dict | None:

@@ -173,3 +173,57 @@ def test_favicon(client):
     assert response.status_code == 301 and response.location.endswith("/static/favicon.svg")
     assert client.get("/static/favicon.svg").status_code == 200
     assert 'rel="icon"' in client.get("/").get_data(as_text=True)
+
+
+# ---------- category pages ----------
+
+
+def test_category_page_lists_the_most_opened_first_and_switches_categories(client):
+    page = client.get("/categories/lost-cards").get_data(as_text=True)
+    assert "자주 묻는 질문 TOP 2" in page
+    assert page.index("/articles/lost-report") < page.index("/articles/lost-reissue")  # the usual key question
+    tabs = page[page.index('class="chips category-tabs"') :]
+    tabs = tabs[: tabs.index("</nav>")]
+    assert tabs.count("<a ") == 4 and 'href="/categories/lost-cards" aria-current="page"' in tabs
+    # customers open 재발급 most: it moves up
+    search = client.get("/search?q=재발급").get_data(as_text=True)
+    sid = re.search(r"/articles/lost-reissue\?sid=(\d+)", search).group(1)
+    for _ in range(2):
+        client.get(f"/articles/lost-reissue?sid={sid}&r=1")
+    page = client.get("/categories/lost-cards").get_data(as_text=True)
+    assert page.index("/articles/lost-reissue") < page.index("/articles/lost-report")
+
+
+def test_popular_first_orders_by_rank_then_title():
+    from types import SimpleNamespace
+
+    from kb.presentation import popular_first
+
+    articles = [SimpleNamespace(id=i, title=t) for i, t in [("a", "다"), ("b", "가"), ("c", "나"), ("d", "라")]]
+    assert [a.id for a in popular_first(articles, ["d", "x", "c", "d"])] == ["d", "c", "b", "a"]
+
+
+# ---------- the agent console ----------
+
+
+def test_console_before_the_first_search_shows_popular_and_recent(client, users_file):
+    login(client)
+    page = client.get("/agent/").get_data(as_text=True)
+    assert "고객이 많이 찾는 도움말" in page and "/agent/articles/lost-report" in page
+    assert "최근에 연 도움말" not in page
+    client.get("/agent/articles/agent-script")
+    client.get("/agent/articles/pay-declined")
+    page = client.get("/agent/").get_data(as_text=True)
+    recent = page[page.index("최근에 연 도움말") : page.index("고객이 많이 찾는 도움말")]
+    assert recent.index("/agent/articles/pay-declined") < recent.index("/agent/articles/agent-script")
+    assert "내부용" in recent
+    searched = client.get("/agent/?q=카드").get_data(as_text=True)
+    assert "최근에 연 도움말" not in searched and "고객이 많이 찾는 도움말" not in searched
+
+
+def test_layout_notice_links_to_the_text_as_typed(client, users_file):
+    page = client.get("/search?q=zkem qnstlf").get_data(as_text=True)
+    assert '<a href="/search?q=zkem+qnstlf&amp;exact=1"' in page
+    login(client)
+    agent_page = client.get("/agent/?q=zkem qnstlf").get_data(as_text=True)
+    assert '<a href="/agent/?q=zkem+qnstlf&amp;exact=1"' in agent_page

@@ -15,7 +15,7 @@ from kb.users import UserError, load_roles, load_users, verify
 from kb.web.api import search_json
 from kb.web.csrf import csrf_token
 from kb.web.errors import json_error
-from kb.web.knowledge import analytics, knowledge_base, log_search, query_arg, run_search
+from kb.web.knowledge import analytics, knowledge_base, log_search, popular, query_arg, run_search
 from kb.web.public import int_arg
 
 bp = Blueprint("agent", __name__, url_prefix="/agent")
@@ -24,6 +24,7 @@ SESSION_HOURS = 12
 # Names this browser has logged in to: the account-wide login limit spares them (kb/throttle.py).
 KNOWN_NAMES = "known_names"
 KNOWN_NAMES_KEPT = 5
+RECENT_KEPT = 8
 
 
 def _settings():
@@ -161,6 +162,8 @@ def console():
     q = query_arg()
     response = run_search(q, limit=20, audiences=EVERYONE, endpoint="agent.article") if q.strip() else None
     search_id = log_search(response, "agent", None) if response else None
+    # before the first search: what this agent opened lately, and what customers open most
+    recent = [a for a in (kb.visible(i, EVERYONE) for i in session.get("recent", [])) if a is not None]
     return render_template(
         "agent/console.html",
         q=q,
@@ -168,7 +171,15 @@ def console():
         search_id=search_id,
         categories=kb.categories,
         user=current_user(),
+        recent=recent,
+        popular=popular() if response is None else [],
     )
+
+
+def _remember_opened(article_id: str) -> None:
+    """The agent's recently opened articles (newest first), kept in their session."""
+    recent = [i for i in session.get("recent", []) if i != article_id]
+    session["recent"] = [article_id, *recent][:RECENT_KEPT]
 
 
 @bp.get("/articles/<article_id>")
@@ -180,6 +191,7 @@ def article(article_id: str):
         abort(404)
     if "r" in request.args or "sid" in request.args:
         analytics().log_click(article_id=found.id, search_id=int_arg("sid"), rank=int_arg("r"))
+    _remember_opened(found.id)
     return render_template(
         "agent/article.html",
         article=found,

@@ -43,9 +43,7 @@ def search_json(audiences: Audiences, surface: str, article_endpoint: str):
     prefix = request.args.get("prefix") == "1"  # instant search while the last word is being typed
     suggestions = kb.suggest(q, limit=20, audiences=audiences) if want_suggestions or prefix else []
     text = complete_last_word(q, (t for s in suggestions for t in (s.text, s.title))) if prefix else q
-    response = run_search(
-        text, limit=offset + limit, category=category, audiences=audiences, endpoint=article_endpoint
-    )
+    response = run_search(text, limit=offset + limit, category=category, audiences=audiences, endpoint=article_endpoint)
     response.results = response.results[offset:]
     if request.args.get("from") == "web" and surface == "api":
         surface = "public"  # the site's own instant search, not a third-party API client

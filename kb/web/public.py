@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 
 from indexer import PUBLIC
+from kb.presentation import popular_first
+from kb.site_settings import SiteSettings
+from kb.snapshot import DEFAULT_POPULAR
 from kb.web.knowledge import (
     analytics,
     knowledge_base,
@@ -21,7 +24,12 @@ bp = Blueprint("public", __name__)
 
 RESULTS_PER_PAGE = 20
 MAX_PAGE = 25
+POPULAR_WINDOW = 500  # the most opened articles looked at when ordering a category page
 VOTES_REMEMBERED = 40  # the session cookie stays small: the oldest votes are forgotten first
+
+
+def site_settings() -> SiteSettings:
+    return current_app.extensions["kb.site"]
 
 
 def int_arg(name: str) -> int | None:
@@ -136,7 +144,7 @@ def feedback(article_id: str):
             "commented": previous["commented"],
             "comment_saved": comment_saved,
         }
-    flash("의견을 보내 주셔서 감사합니다.", "feedback")
+    flash(site_settings().strings.get("vote_thanks", "의견을 보내 주셔서 감사합니다."), "feedback")
     return redirect(url_for("public.article", article_id=found.id) + "#feedback", code=303)
 
 
@@ -146,7 +154,10 @@ def category(key: str):
     found = kb.categories.get(key)
     if found is None:
         abort(404)
-    return render_template("category.html", category=found, articles=kb.in_category(key), categories=kb.categories)
+    # most opened lately first, then the usual questions (analytics counts clicks over all categories)
+    popular_ids = [*analytics().popular_articles(limit=POPULAR_WINDOW), *DEFAULT_POPULAR]
+    articles = popular_first(kb.in_category(key), popular_ids)
+    return render_template("category.html", category=found, articles=articles, categories=kb.categories)
 
 
 @bp.get("/favicon.ico")

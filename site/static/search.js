@@ -76,7 +76,7 @@
     const out = [];
     if (data.layout_fixed) {
       out.push(el("p", { class: "notice", dataset: { kind: "layout" } },
-        el("strong", {}, data.interpreted_as), "(으)로 검색한 결과입니다. ", el("small", {}, "입력: " + data.query)));
+        el("strong", {}, data.interpreted_as), "(으)로 검색한 결과입니다. ", el("small", {}, "입력: ", el("a", { href: searchUrl({ q: data.query, exact: "1" }), title: "입력한 그대로 검색" }, data.query))));
     }
     if (data.initials) {
       out.push(el("p", { class: "notice", dataset: { kind: "initials" } },
@@ -431,6 +431,10 @@
       }
     }
   }
+
+  /* On a phone the category tabs scroll sideways: show the current one. */
+  const currentTab = document.querySelector(".category-tabs [aria-current]");
+  if (currentTab) currentTab.scrollIntoView({ block: "nearest", inline: "center" });
 
   /* ---------- "도움이 되었나요?" without a reload ---------- */
 

@@ -304,14 +304,26 @@ def describe(violations: list[dict]) -> str:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/search?q=카드 분실", "/articles/lost-report", "/search?q=블록체인", "/agent/?q=카드"]
+    "path",
+    [
+        "/",
+        "/search?q=카드 분실",
+        "/search?q=마일리지",  # a count and a next-page link
+        "/articles/lost-report",
+        "/categories/lost-cards",
+        "/search?q=블록체인",
+        "/no-such-page",
+        "/agent/",
+        "/agent/?q=카드",
+        "/agent/articles/agent-script",
+    ],
 )
 def test_no_serious_accessibility_violations(new_context, agent_storage_state, path):
     logged_in = {"storage_state": agent_storage_state} if path.startswith("/agent/") else {}
     # axe is injected as a script the site's Content-Security-Policy rightly refuses; only axe's page bypasses it
     page = new_context(bypass_csp=True, **logged_in).new_page()
     page.goto(path)
-    if path.startswith("/agent/"):
+    if path.startswith("/agent/?"):
         expect(page.locator(RESULTS).first).to_be_visible()
     violations = axe_violations(page)
     assert not violations, f"axe found serious/critical problems on {path}:\n{describe(violations)}"
