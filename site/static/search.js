@@ -146,7 +146,7 @@
     const nav = chips(data);
     if (nav) results.append(nav);
     if (data.results.length) {
-      if (!isAgent) results.append(el("p", { class: "count", id: "result-count" }, "'" + data.query.trim() + "' " + t("result_count", { n: data.total })));
+      if (!isAgent) results.append(el("p", { class: "count", id: "result-count" }, t("result_count", { n: data.total })));
       const list = el("ol", { class: "results", id: "result-list" });
       data.results.forEach((hit, i) => list.append(resultItem(hit, i + 1, data.search_id)));
       results.append(list);
