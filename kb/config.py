@@ -83,9 +83,6 @@ class Settings:
         """Where revoked sessions, login attempts and votes cast go: ``KB_STATE_URL``, else ``KB_STATE_DB``."""
         return self.state_url or f"sqlite:///{self.state_db}"
 
-    def replace(self, **changes) -> Settings:
-        return dataclasses.replace(self, **changes)
-
 
 def environment_variables() -> dict[str, str]:
     """Every ``KB_*`` variable with what it sets: for the README and for tests that clear them all."""

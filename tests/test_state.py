@@ -7,6 +7,7 @@ once); the security state fails closed (a session whose revocation cannot be che
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sqlite3
 import time
@@ -207,9 +208,7 @@ def test_search_answers_with_a_read_only_log(settings, tmp_path, caplog, monkeyp
     settings.analytics_db.chmod(0o444)
     log_dir.chmod(0o555)
     try:
-        import os
-
-        if os.geteuid() == 0:  # root ignores file modes: make the file itself unwritable another way
+        if os.geteuid() == 0:  # root (CI) writes whatever the modes say: make the file unusable another way
             settings.analytics_db.chmod(0o644)
             log_dir.chmod(0o755)
             settings.analytics_db.write_bytes(b"this is not a database" * 100)

@@ -1,15 +1,16 @@
 """Locust clients for the load test (bench/load/run.py starts gunicorn and runs this headless).
 
-Each simulated customer does what the site's visitors do: types a query (instant search keystrokes
-through /api/search?typing=1 and /api/suggest), finishes it (a logged search), opens the top article,
-sometimes loads the home page or the search page. Queries come from bench/queries/dev.tsv.
-Keep-alive connections (FastHttpUser), as a browser keeps them.
+Each simulated customer does what the site's visitors do: types a query (instant-search keystrokes
+through /api/suggest and /api/search?typing=1), finishes it (a logged search), opens the top article,
+sometimes loads the search page or the home page. Queries come from bench/queries/dev.tsv. Connections
+are kept alive (FastHttpUser), as a browser keeps them.
 """
 
 from __future__ import annotations
 
 import random
 from pathlib import Path
+from urllib.parse import urlencode
 
 from locust import FastHttpUser, between, task
 
@@ -27,24 +28,22 @@ class Customer(FastHttpUser):
     def search_as_you_type(self):
         query = random.choice(QUERIES)
         for end in sorted({max(1, len(query) // 2), len(query)}):
-            self.client.get("/api/suggest", params={"q": query[:end]}, name="/api/suggest")
-            self.client.get(
-                "/api/search", params={"q": query[:end], "typing": "1", "from": "web"}, name="/api/search?typing"
-            )
-        with self.client.get(
-            "/api/search", params={"q": query, "from": "web"}, name="/api/search", catch_response=True
-        ) as response:
+            self.client.get("/api/suggest?" + urlencode({"q": query[:end]}), name="/api/suggest")
+            typing = urlencode({"q": query[:end], "typing": "1", "from": "web"})
+            self.client.get("/api/search?" + typing, name="/api/search?typing")
+        final = urlencode({"q": query, "from": "web"})
+        with self.client.get("/api/search?" + final, name="/api/search", catch_response=True) as response:
             data = response.json()
             if not isinstance(data.get("results"), list):
                 response.failure(f"no results list for {query!r}")
                 return
         if data["results"]:
-            top = data["results"][0]
-            self.client.get(top["url"], params={"sid": data.get("search_id") or "", "r": 1}, name="/articles/[id]")
+            click = urlencode({"sid": data.get("search_id") or "", "r": 1})
+            self.client.get(f"{data['results'][0]['url']}?{click}", name="/articles/[id]")
 
     @task(2)
     def search_page(self):
-        self.client.get("/search", params={"q": random.choice(QUERIES)}, name="/search")
+        self.client.get("/search?" + urlencode({"q": random.choice(QUERIES)}), name="/search")
 
     @task(1)
     def home(self):
