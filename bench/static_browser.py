@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import resource
 import socket
 import subprocess
 import sys
@@ -62,14 +61,17 @@ def chromium():
             browser.close()
 
 
+_PEAK = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
 def run_timed(command: list[str]) -> tuple[float, float]:
-    """Run ``command``; (seconds, peak RSS in MB of the child, as getrusage reports it)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run ``command``; (seconds, its peak RSS in MB), measured in a fresh wrapper process of its own."""
     started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024
+    result = subprocess.run([sys.executable, "-c", _PEAK, *command], check=True, capture_output=True, text=True)
+    return time.perf_counter() - started, int(result.stdout.split()[-1]) / 1024
 
 
 def run_pagefind(site: Path) -> tuple[float, float]:

@@ -1,8 +1,10 @@
 """``kb export OUT``: the public knowledge base as plain files, searchable in the browser.
 
 One pass: check the articles (a broken one stops the export before anything is written),
-render every public page with the live templates, add the stylesheet and scripts, the
-search index, sitemap.xml and robots.txt; then switch the new folder in (kb.export_files).
+bring the live build up to date and read the articles back from it (``published_corpus``: the
+export shows exactly what the live site serves), render every public page with the live
+templates, add the stylesheet and scripts, the search index, sitemap.xml and robots.txt; then
+switch the new folder in (kb.export_files).
 Nothing internal is read into the output: pages and the search index come from public
 articles only, and no database or accounts file is ever copied.
 """
@@ -13,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer import live_path
 from kb.corpus import Corpus
 from kb.export_files import ExportWriter, WriteStats
 from kb.export_pages import SITE_DIR, render_pages, robots, sitemap
@@ -21,6 +24,19 @@ from kb.export_pages import SITE_DIR, render_pages, robots, sitemap
 STATIC_ASSETS = ("style.css", "search.js", "hangul.js", "static-search.js", "favicon.svg")
 
 Progress = Callable[[int, int], None]
+
+
+def published_corpus(index_dir: Path) -> tuple[Corpus, Path]:
+    """The articles, categories and synonyms as the live build carries them (checksums verified)."""
+    from indexer import live_path, read_attachment, verify_build
+    from indexer.build import read_synonyms
+    from kb.published import ARTICLES, CATEGORIES, article_from_record, categories_from_records
+
+    build = live_path(index_dir)
+    verify_build(build)
+    articles = [article_from_record(r) for r in read_attachment(build, ARTICLES)]
+    categories = categories_from_records(read_attachment(build, CATEGORIES))
+    return Corpus(root=build, articles=articles, categories=categories, synonyms=read_synonyms(build)), build
 
 
 @dataclass
@@ -60,7 +76,7 @@ def export_site(
         if index_dir is not None:
             from kb.export_search import search_files as make_search_files
 
-            for path, data in make_search_files(corpus, index_dir):
+            for path, data in make_search_files(corpus, live_path(index_dir)):
                 writer.write(f"static/search/{path}", data)
                 search_files += 1
         writer.write("robots.txt", robots(base_url))

@@ -13,11 +13,12 @@ def _size(n: int) -> str:
 
 
 def run_export(corpus, settings, out: Path, base_url: str | None, search: bool = True) -> None:
-    from kb.export import export_site
+    from kb.export import export_site, published_corpus
     from kb.indexing import build
 
     if search:
-        build(corpus, settings.index_dir)  # the search index is derived from the live build (no-op when up to date)
+        build(corpus, settings.index_dir)  # no-op when the live build is up to date
+        corpus, _ = published_corpus(settings.index_dir)  # pages and search index from that one build
     with click.progressbar(length=1, label="내보내기", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
 
         def progress(done, total):

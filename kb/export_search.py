@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from indexer import analyze, live_path, normalize_query
+from indexer import analyze, normalize_query
 from indexer.hangul import CHOSEONG, initials, is_syllable
 from indexer.query import (
     CORRECTION_WEIGHT,
@@ -244,9 +244,10 @@ def _sharded(kind: str, items: dict, count: int, key) -> Iterator[tuple[str, str
         yield f"{kind}/{number}.js", _script(kind, number, shard)
 
 
-def search_files(corpus: Corpus, index_dir: Path) -> Iterator[tuple[str, str]]:
-    """(path under static/search/, script text) for every file of the browser's index."""
-    table = open_table(live_path(index_dir), audiences=("public",))
+def search_files(corpus: Corpus, build: Path) -> Iterator[tuple[str, str]]:
+    """(path under static/search/, script text) for every file of the browser's index, from ``build``
+    (a build folder: the scores are those the live search computes on it)."""
+    table = open_table(build, audiences=("public",))
     data = SearchData(corpus, table)
     postings, lexicon, initials_table = data.postings(), data.lexicon(), data.initials()
     vocabulary = {w: df for w, df in data.vocabulary.items() if len(w) >= 2 and all(is_syllable(c) for c in w)}

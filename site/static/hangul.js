@@ -146,19 +146,25 @@
     return Array.from(latinToHangul(word)).every(isSyllable);
   }
 
-  /* Levenshtein distance over code points (jamo strings are short). */
-  function levenshtein(a, b) {
-    const x = Array.from(a);
-    const y = Array.from(b);
-    let previous = Array.from({ length: y.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= x.length; i++) {
-      const current = [i];
-      for (let j = 1; j <= y.length; j++) {
-        current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+  /* Levenshtein distance over UTF-16 units (jamo are single units). With ``limit``, stops as soon as
+     the distance must exceed it and returns limit + 1. */
+  function levenshtein(a, b, limit = Infinity) {
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    let previous = new Array(b.length + 1);
+    for (let j = 0; j <= b.length; j++) previous[j] = j;
+    for (let i = 1; i <= a.length; i++) {
+      const current = new Array(b.length + 1);
+      current[0] = i;
+      let rowMin = i;
+      for (let j = 1; j <= b.length; j++) {
+        const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+        current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+        if (current[j] < rowMin) rowMin = current[j];
       }
+      if (rowMin > limit) return limit + 1;
       previous = current;
     }
-    return previous[y.length];
+    return previous[b.length];
   }
 
   function jamoDistance(a, b) {
@@ -167,6 +173,7 @@
 
   // ---------- normalization (indexer/normalize.py) ----------
   const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/gu;
+  const CONTROL_ONLY = new RegExp("^(?:" + CONTROL.source + ")$", "u");
   // lone halves of UTF-16 pairs only (an emoji is a valid pair and stays)
   const SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
@@ -190,8 +197,7 @@
         const c = normalized.codePointAt(0);
         if (c >= 0x1100 && c <= 0x11ff) normalized = toCompatJamo(normalized);
       }
-      CONTROL.lastIndex = 0;
-      if (!normalized || new RegExp("^" + CONTROL.source + "$", "u").test(normalized)) normalized = " ";
+      if (!normalized || CONTROL_ONLY.test(normalized)) normalized = " ";
       if (lower) normalized = normalized.toLowerCase();
       out += normalized;
       segment = "";

@@ -82,22 +82,51 @@
     }
 
     // ---------- typo repair against the exported vocabulary (indexer/typo.py) ----------
-    async function speller(word) {
-      if (chars(word).length < 2 || !isSyllableWord(word) || known(word)) return null;
-      const initial = Math.floor((word.codePointAt(0) - 0xac00) / 588);
-      if (!meta.vocabulary_initials.includes(initial)) return null;
-      const vocabulary = await shard("v", initial);
-      const size = chars(word).length;
-      const limit = size <= 2 ? 1 : 2;
-      const target = H.decompose(word, true);
-      const candidates = [];
-      for (const [candidate, df] of Object.entries(vocabulary)) {
-        if (Math.abs(chars(candidate).length - size) > 1) continue;
-        const distance = H.levenshtein(target, H.decompose(candidate, true));
-        if (distance <= limit) candidates.push([distance, -df, candidate]);
+    const spelled = new Map(); // word -> correction (or null): typing repeats the same words
+    const byLength = new Map(); // vocabulary shard -> Map(jamo length -> [[word, df, jamo], ...])
+
+    function vocabularyByLength(initial, vocabulary) {
+      if (!byLength.has(initial)) {
+        const buckets = new Map();
+        for (const [word, df] of Object.entries(vocabulary)) {
+          const jamo = H.decompose(word, true);
+          if (!buckets.has(jamo.length)) buckets.set(jamo.length, []);
+          buckets.get(jamo.length).push([word, df, jamo]);
+        }
+        byLength.set(initial, buckets);
       }
-      candidates.sort((a, b) => a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
-      return candidates.length ? candidates[0][2] : null;
+      return byLength.get(initial);
+    }
+
+    /* The best known word within one jamo edit (two for 3+ syllables): indexer/typo.Speller.correct.
+       Only words of the same first consonant are compared (the vocabulary is sharded by it), and
+       only those whose jamo length is within reach of the word's. */
+    async function speller(word) {
+      if (spelled.has(word)) return spelled.get(word);
+      let answer = null;
+      const size = chars(word).length;
+      if (size >= 2 && isSyllableWord(word) && !known(word)) {
+        const initial = Math.floor((word.codePointAt(0) - 0xac00) / 588);
+        if (meta.vocabulary_initials.includes(initial)) {
+          const buckets = vocabularyByLength(initial, await shard("v", initial));
+          const limit = size <= 2 ? 1 : 2;
+          const target = H.decompose(word, true);
+          let best = null;
+          for (let length = target.length - limit; length <= target.length + limit; length++) {
+            for (const [candidate, df, jamo] of buckets.get(length) || []) {
+              if (Math.abs(chars(candidate).length - size) > 1) continue;
+              const distance = H.levenshtein(target, jamo, limit);
+              if (distance > limit) continue;
+              const key = [distance, -df, candidate];
+              if (!best || key[0] < best[0] || (key[0] === best[0] && (key[1] < best[1] ||
+                  (key[1] === best[1] && key[2] < best[2])))) best = key;
+            }
+          }
+          answer = best ? best[2] : null;
+        }
+      }
+      spelled.set(word, answer);
+      return answer;
     }
 
     /* indexer/query.correct_word without Kiwi: a word the lexicon cannot cover is a typo candidate. */
@@ -329,24 +358,25 @@
       return { surfaces: Array.from(surfaces).sort((a, b) => chars(b).length - chars(a).length), grams: new Set(plan.ngrams) };
     }
 
-    function findAll(letters, lower, needle, wordStartOnly) {
-      const found = [];
-      const size = chars(needle).length;
-      for (let i = 0; i + size <= lower.length; i++) {
-        if (wordStartOnly && i > 0 && !/\s/.test(lower[i - 1])) continue;
-        if (lower.slice(i, i + size).join("") === needle) found.push([i, i + size]);
-      }
-      return found;
-    }
-
+    /* [start, end) in code points of every occurrence of each needle in ``text`` (case-insensitive). */
     function matchSpans(text, hl) {
-      const letters = chars(text);
-      const lower = letters.map((c) => c.toLowerCase());
-      let spans = [];
-      for (const surface of hl.surfaces) spans.push(...findAll(letters, lower, surface, chars(surface).length === 1));
-      if (!spans.length && hl.grams.size) {
-        for (const gram of hl.grams) spans.push(...findAll(letters, lower, gram, false));
+      let lower = text.toLowerCase();
+      if (lower.length !== text.length) lower = text; // a rare letter whose lower case changes length
+      const codePoint = new Int32Array(lower.length + 1); // UTF-16 index -> code point index
+      for (let i = 0, n = 0; i <= lower.length; i++) {
+        codePoint[i] = n;
+        const c = lower.charCodeAt(i);
+        if (!(c >= 0xd800 && c <= 0xdbff)) n++;
       }
+      const find = (needle, wordStartOnly, spans) => {
+        for (let at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, at + 1)) {
+          if (wordStartOnly && at > 0 && !/\s/.test(lower[at - 1])) continue;
+          spans.push([codePoint[at], codePoint[at + needle.length]]);
+        }
+      };
+      let spans = [];
+      for (const surface of hl.surfaces) find(surface, chars(surface).length === 1, spans);
+      if (!spans.length) for (const gram of hl.grams) find(gram, false, spans);
       spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
       const merged = [];
       for (const [s, e] of spans) {

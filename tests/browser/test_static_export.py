@@ -26,12 +26,12 @@ INTERNAL_TITLE = "상담 시작 스크립트"
 @pytest.fixture(scope="module")
 def export_dir(tmp_path_factory) -> Path:
     from kb.corpus import load_corpus
-    from kb.export import export_site
+    from kb.export import export_site, published_corpus
     from kb.indexing import build
 
     root = tmp_path_factory.mktemp("static-export")
-    corpus = load_corpus(write_corpus(root / "articles"))
-    build(corpus, root / "index")
+    build(load_corpus(write_corpus(root / "articles")), root / "index")
+    corpus, _ = published_corpus(root / "index")
     export_site(corpus, root / "site", index_dir=root / "index")
     return root / "site"
 

@@ -1,5 +1,6 @@
 // Run the static export's browser search in Node, on the exported files themselves.
-// usage: node tests/js/node_search.js EXPORT_DIR [--plan] < queries (one per line) > JSON lines
+// usage: node tests/js/node_search.js EXPORT_DIR [--plan] [--cold] < queries (one per line) > JSON lines
+//   --cold: a fresh engine per query, and the shard files it had to load ("files")
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -19,18 +20,28 @@ function load(kind, number) {
   return captured;
 }
 
-const engine = createEngine(sandbox.KB_SEARCH_META, load);
+let engine = createEngine(sandbox.KB_SEARCH_META, load);
+let loaded = [];
+function recordingLoad(kind, number) {
+  loaded.push(kind + "/" + number + ".js");
+  return load(kind, number);
+}
 const lines = readline.createInterface({ input: process.stdin });
 const queue = [];
 lines.on("line", (line) => queue.push(line));
 lines.on("close", async () => {
   for (const q of queue) {
+    if (flags.includes("--cold")) {
+      loaded = [];
+      engine = createEngine(sandbox.KB_SEARCH_META, recordingLoad);
+    }
     const started = process.hrtime.bigint();
     const data = await engine.search(q, { limit: 10 });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const out = { query: q, ms, ids: data.results.map((r) => r.id), layout_fixed: data.layout_fixed,
       did_you_mean: data.did_you_mean, interpreted_as: data.interpreted_as, total: data.total };
     if (flags.includes("--plan")) out.plan = data.plan;
+    if (flags.includes("--cold")) out.files = loaded;
     if (flags.includes("--full")) out.data = data;
     process.stdout.write(JSON.stringify(out) + "\n");
   }
