@@ -20,12 +20,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from indexer import SearchEngine  # noqa: E402
 from kb.config import Settings  # noqa: E402
 from kb.corpus import load_corpus  # noqa: E402
 from kb.evaluate import evaluate, read_queries  # noqa: E402
-from kb.export import export_site  # noqa: E402
+from indexer import PUBLIC, live_path  # noqa: E402
+from kb.export import export_site, published_corpus  # noqa: E402
 from kb.indexing import build  # noqa: E402
+from kb.snapshot import Snapshot  # noqa: E402
 
 SETS = ("dev", "holdout")
 
@@ -65,8 +66,8 @@ def main() -> None:
     settings = Settings(articles_dir=args.articles, index_dir=work / "index")
     build(corpus, settings.index_dir)
     out = work / "site"
-    export_site(corpus, out, index_dir=settings.index_dir)
-    engine = SearchEngine(settings.index_dir)
+    export_site(published_corpus(settings.index_dir)[0], out, index_dir=settings.index_dir)
+    snapshot = Snapshot.open(live_path(settings.index_dir))
     if args.pagefind:
         from bench.static_browser import pagefind_search, run_pagefind
 
@@ -77,7 +78,7 @@ def main() -> None:
         texts = [q.query for q in queries]
         static = node_search(out, texts)
         results = {
-            "live": evaluate(queries, lambda q: [h.id for h in engine.search(q, limit=10).hits]),
+            "live": evaluate(queries, lambda q: [h.id for h in snapshot.search(q, limit=10, audiences=PUBLIC).hits]),
             "static (JS)": evaluate(queries, static.__getitem__),
         }
         if args.pagefind:

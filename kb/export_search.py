@@ -236,6 +236,10 @@ class SearchData:
         ]
 
 
+def _digit(n: int) -> str:
+    return "0123456789abcdefghijklmnopqrstuvwxyz"[n]
+
+
 def _sharded(kind: str, items: dict, count: int, key) -> Iterator[tuple[str, str]]:
     shards: list[dict] = [{} for _ in range(count)]
     for name, value in items.items():
@@ -280,6 +284,11 @@ def search_files(corpus: Corpus, build: Path) -> Iterator[tuple[str, str]]:
         "shards": {**counts, "d": per_doc},
         "vocabulary_initials": sorted(int(k) for k in by_initial),
         "categories": [[key, c.label] for key, c in categories.items()],
+        # each document's category as one base-36 digit (its place in "categories"): chips count
+        # every kept result without loading its document
+        "document_categories": "".join(
+            _digit(list(categories).index(d[2]) if d[2] in categories else len(categories)) for d in documents
+        ),
         "popular": [[a.title, article_path(a.id)] for a in popular_articles(corpus)],
         "synonyms": data.synonyms(),
         "weights": {"correction": CORRECTION_WEIGHT, "synonym": SYNONYM_WEIGHT, "scale": WEIGHT_SCALE},

@@ -440,13 +440,15 @@
       let ranked = await rank(planned);
       const best = ranked.length ? ranked[0][1] : 0;
       ranked = ranked.filter(([, s]) => s >= best * meta.limits.cutoff);
-      const found = await docs(ranked.map(([n]) => n));
-      let kept = ranked.map(([n, score], i) => ({ n, score, doc: found[i] }));
-      for (const { doc } of kept) data.category_counts[doc[2]] = (data.category_counts[doc[2]] || 0) + 1;
-      if (category) kept = kept.filter(({ doc }) => doc[2] === category);
+      const categoryOf = (n) => (meta.categories[parseInt(meta.document_categories[n], 36)] || [""])[0];
+      let kept = ranked.map(([n, score]) => ({ n, score, category: categoryOf(n) }));
+      for (const hit of kept) data.category_counts[hit.category] = (data.category_counts[hit.category] || 0) + 1;
+      if (category) kept = kept.filter((hit) => hit.category === category);
       data.total = kept.length;
-      const hl = await highlighter(planned);
-      for (const { score, doc } of kept.slice(0, limit)) {
+      kept = kept.slice(0, limit); // only the shown documents are loaded
+      const [found, hl] = await Promise.all([docs(kept.map((hit) => hit.n)), highlighter(planned)]);
+      for (const [i, { score }] of kept.entries()) {
+        const doc = found[i];
         const [id, title, cat, shortAnswer, body, updated] = doc;
         const flat = body.split(/\s+/).filter(Boolean).join(" ");
         const rest = shortAnswer && body.startsWith(shortAnswer) ? body.slice(shortAnswer.length).trim() : body;
