@@ -69,7 +69,7 @@ def synthetic(size: int, work: Path) -> tuple[Path, list[str]]:
 
 def cold_downloads(site: Path, queries: list[str]) -> list[int]:
     result = subprocess.run(
-        ["node", str(REPO / "tests/js/node_search.js"), str(site), "--cold"],
+        ["node", str(REPO / "tests/js/node_search.js"), str(site), "--cold", "--limit", "20"],
         input="\n".join(queries) + "\n",
         capture_output=True,
         text=True,

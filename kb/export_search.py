@@ -25,6 +25,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
+
 from indexer import analyze, normalize_query
 from indexer.hangul import CHOSEONG, initials, is_syllable
 from indexer.query import (
@@ -119,7 +121,8 @@ class SearchData:
         public = {a.id for a in corpus.public}
         # public documents in build order: their position is their number in the browser
         self.docnums = [n for n, i in enumerate(table.ids) if i in public]
-        self.position = {n: p for p, n in enumerate(self.docnums)}
+        self.numbers = np.full(max(1, table.documents), -1, dtype=np.int64)  # build number -> browser number
+        self.numbers[self.docnums] = np.arange(len(self.docnums))
         self.articles = [corpus.get(table.ids[n]) for n in self.docnums]
         self.vocabulary = self._vocabulary()
         # words of internal articles that no public one uses: never written anywhere
@@ -129,20 +132,19 @@ class SearchData:
         } - set(self.vocabulary)
 
     def _remap(self, row):
-        import numpy as np
-
+        """The row in browser numbering (public documents only, in build order)."""
         from indexer.scoring import Row
 
-        keep = [i for i, d in enumerate(row.docs.tolist()) if d in self.position]
-        docs = np.array([self.position[row.docs[i]] for i in keep], dtype=np.int64)
-        return Row(docs, row.weights[keep])
+        mapped = self.numbers[row.docs]
+        keep = mapped >= 0
+        return Row(mapped[keep], row.weights[keep])
 
     def _vocabulary(self) -> dict[str, int]:
         """Public terms -> number of public documents (the typo and existence vocabulary)."""
         out: dict[str, int] = {}
         for source in (self.table.terms, self.table.common):
             for term, row in source.items():
-                count = sum(1 for d in row.docs.tolist() if d in self.position)
+                count = int((self.numbers[row.docs] >= 0).sum())
                 if count:
                     out[term] = max(out.get(term, 0), count)
         return out

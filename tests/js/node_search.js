@@ -1,12 +1,14 @@
 // Run the static export's browser search in Node, on the exported files themselves.
 // usage: node tests/js/node_search.js EXPORT_DIR [--plan] [--cold] < queries (one per line) > JSON lines
 //   --cold: a fresh engine per query, and the shard files it had to load ("files")
+//   --limit N: results per query (10 for quality; the pages show 20)
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const readline = require("readline");
 
 const [exportDir, ...flags] = process.argv.slice(2);
+const limit = flags.includes("--limit") ? Number(flags[flags.indexOf("--limit") + 1]) : 10;
 const searchDir = path.join(exportDir, "static", "search");
 const sandbox = {};
 new Function("window", fs.readFileSync(path.join(searchDir, "meta.js"), "utf8"))(sandbox);
@@ -36,7 +38,7 @@ lines.on("close", async () => {
       engine = createEngine(sandbox.KB_SEARCH_META, recordingLoad);
     }
     const started = process.hrtime.bigint();
-    const data = await engine.search(q, { limit: 10 });
+    const data = await engine.search(q, { limit: limit });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const out = { query: q, ms, ids: data.results.map((r) => r.id), layout_fixed: data.layout_fixed,
       did_you_mean: data.did_you_mean, interpreted_as: data.interpreted_as, total: data.total };
