@@ -180,7 +180,7 @@
     const list = document.getElementById("result-list");
     const next = new URL(link.href, location.href);
     const offset = Number(link.dataset.offset);
-    const url = new URL(form.dataset.api, location.href);
+    const url = new URL(form.dataset.api || location.href, location.href);
     for (const key of ["q", "category"]) if (next.searchParams.get(key)) url.searchParams.set(key, next.searchParams.get(key));
     url.searchParams.set("offset", String(offset));
     url.searchParams.set("limit", "20");
@@ -188,9 +188,16 @@
     url.searchParams.set("typing", "1"); // the same search, already logged
     link.setAttribute("aria-busy", "true");
     try {
-      const response = await fetch(url, { headers: { Accept: "application/json" } });
-      if (!response.ok) throw new Error("HTTP " + response.status);
-      const data = await response.json();
+      let data;
+      if (isStatic) {
+        const more = { limit: offset + 20, category: next.searchParams.get("category") };
+        data = await window.KBStaticSearch.search(next.searchParams.get("q") || "", more);
+        data = { ...data, results: data.results.slice(offset) };
+      } else {
+        const response = await fetch(url, { headers: { Accept: "application/json" } });
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        data = await response.json();
+      }
       const searchId = next.searchParams.get("sid") || list.dataset.searchId;
       const items = data.results.map((hit, i) => resultItem(hit, offset + i + 1, searchId));
       list.append(...items);
@@ -355,10 +362,10 @@
     }
   }
 
-  async function staticSearch(q, moveAddress) {
+  async function staticSearch(q, moveAddress, limit = 20) {
     const category = form.querySelector("input[name=category]");
     try {
-      const data = await window.KBStaticSearch.search(q, { limit: 20, category: category ? category.value : null });
+      const data = await window.KBStaticSearch.search(q, { limit, category: category ? category.value : null });
       if (input.value !== q) return; // the user has typed on
       render(data);
       renderedQuery = q;
@@ -427,7 +434,8 @@
       if (asked && asked.trim()) {
         input.value = asked;
         initial.q = asked;
-        staticSearch(asked, false);
+        const page = Math.max(1, Number(new URLSearchParams(location.search).get("page")) || 1);
+        staticSearch(asked, false, 20 * page); // ?page=N (the "더 보기" link without JavaScript's help)
       }
     }
   }
@@ -534,7 +542,7 @@
     const button = event.target.closest("[data-copy]");
     if (button) copyFrom(button.dataset.copy);
     const more = event.target.closest("a.more[data-offset]");
-    if (more && form && form.dataset.api && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+    if (more && form && (form.dataset.api || isStatic) && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
       event.preventDefault();
       if (!more.hasAttribute("aria-busy")) loadMore(more);
     }
