@@ -20,10 +20,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from indexer import PUBLIC, live_path  # noqa: E402
 from kb.config import Settings  # noqa: E402
 from kb.corpus import load_corpus  # noqa: E402
 from kb.evaluate import evaluate, read_queries  # noqa: E402
-from indexer import PUBLIC, live_path  # noqa: E402
 from kb.export import export_site, published_corpus  # noqa: E402
 from kb.indexing import build  # noqa: E402
 from kb.snapshot import Snapshot  # noqa: E402
