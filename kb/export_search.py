@@ -40,6 +40,7 @@ from indexer.search import CANDIDATES, RELATIVE_CUTOFF
 from indexer.segment import ENDINGS, surface_forms
 from indexer.suggest import MAX_ENTRIES_PER_DOC
 from indexer.synonyms import Synonyms
+from indexer.weights import UNSEEN_WEIGHT
 from kb.corpus import Corpus
 from kb.export_pages import article_path, popular_articles
 
@@ -115,9 +116,10 @@ def _contracted(stem: str) -> list[str]:
 class SearchData:
     """Collects every table the browser needs from the corpus and the live build."""
 
-    def __init__(self, corpus: Corpus, table: ScoreTable):
+    def __init__(self, corpus: Corpus, table: ScoreTable, term_weights):
         self.corpus = corpus
         self.table = table
+        self.term_weights = term_weights
         public = {a.id for a in corpus.public}
         # public documents in build order: their position is their number in the browser
         self.docnums = [n for n, i in enumerate(table.ids) if i in public]
@@ -150,6 +152,8 @@ class SearchData:
         return out
 
     def postings(self) -> dict[str, list]:
+        """ "t" + term or "g" + bigram -> [doc deltas, weights], and for a term whose query weight
+        (indexer/weights.py: how much it may steer) is not 1, that weight third."""
         out: dict[str, list] = {}
         for prefix, source in (("t", self.table.terms), ("g", self.table.grams)):
             for term, row in source.items():
@@ -158,6 +162,9 @@ class SearchData:
                     out[prefix + term] = _postings(row)
         for term in self.vocabulary:  # known but too common to score: still a word the speller knows
             out.setdefault("t" + term, [[], []])
+            weight = self.term_weights.weight(term)
+            if weight != 1.0:
+                out["t" + term] = [*out["t" + term][:2], round(weight, 4)]
         return out
 
     def lexicon(self) -> dict[str, list]:
@@ -174,6 +181,7 @@ class SearchData:
                 seen[surface][term] += 1
                 if term and tag.split("-")[0] in VERB_TAGS:
                     stems.add(term)
+        tokens = {t for terms in seen.values() for t in terms}
         for term in self.vocabulary:
             seen[term][term] += 1
         for stem in sorted(stems):
@@ -185,6 +193,10 @@ class SearchData:
                 continue
             term = min(terms, key=lambda t: (-terms[t], t))
             lexicon[surface] = [term, self.vocabulary.get(term, 0)]
+            if term and term not in tokens:
+                # a compound the index holds whole (분실신고): a query is cut into its parts, and the
+                # compound is added beside them, as indexer/query.find_compounds does
+                lexicon[surface].append(1)
         return lexicon
 
     def initials(self) -> dict[str, str]:
@@ -253,8 +265,10 @@ def _sharded(kind: str, items: dict, count: int, key) -> Iterator[tuple[str, str
 def search_files(corpus: Corpus, build: Path) -> Iterator[tuple[str, str]]:
     """(path under static/search/, script text) for every file of the browser's index, from ``build``
     (a build folder: the scores are those the live search computes on it)."""
+    from indexer.tables import load as load_tables
+
     table = open_table(build, audiences=("public",))
-    data = SearchData(corpus, table)
+    data = SearchData(corpus, table, load_tables(build).weights)
     postings, lexicon, initials_table = data.postings(), data.lexicon(), data.initials()
     vocabulary = {w: df for w, df in data.vocabulary.items() if len(w) >= 2 and all(is_syllable(c) for c in w)}
     documents = data.documents()
@@ -293,7 +307,12 @@ def search_files(corpus: Corpus, build: Path) -> Iterator[tuple[str, str]]:
         ),
         "popular": [[a.title, article_path(a.id)] for a in popular_articles(corpus)],
         "synonyms": data.synonyms(),
-        "weights": {"correction": CORRECTION_WEIGHT, "synonym": SYNONYM_WEIGHT, "scale": WEIGHT_SCALE},
+        "weights": {
+            "correction": CORRECTION_WEIGHT,
+            "synonym": SYNONYM_WEIGHT,
+            "scale": WEIGHT_SCALE,
+            "unseen": UNSEEN_WEIGHT,
+        },
         "endings": list(ENDINGS),
         "limits": {"terms": MAX_TERMS, "ngrams": MAX_NGRAMS, "candidates": CANDIDATES, "cutoff": RELATIVE_CUTOFF},
     }

@@ -60,25 +60,32 @@
     }
 
     const known = (surface) => lexicon.has(surface);
+    // a compound the index holds whole (entry[2]) is not a piece: the query is cut into its parts
     const kind = (surface) => {
       const entry = lexicon.get(surface);
-      return entry ? (entry[0] ? "content" : "function") : null;
+      return entry && !entry[2] ? (entry[0] ? "content" : "function") : null;
     };
 
     /* The terms of ``text`` as the lexicon reads them, with where each word's content ends. */
     function analyze(text) {
       const terms = [];
       const spans = [];
-      for (const word of text.split(" ")) {
+      const pieces = []; // where each term sits (word, code points, first/last of it): for compounds
+      for (const [w, word] of text.split(" ").entries()) {
         if (!word) continue;
-        const pieces = H.segment(word, kind, endings);
         const letters = chars(word);
-        for (const [start, end] of pieces) terms.push(lexicon.get(letters.slice(start, end).join(""))[0]);
-        if (pieces.length) spans.push(letters.slice(0, pieces[pieces.length - 1][1]).join(""));
+        const found = H.segment(word, kind, endings);
+        found.forEach(([start, end], i) => {
+          const term = lexicon.get(letters.slice(start, end).join(""))[0];
+          terms.push(term);
+          pieces.push({ term, word: w, start, end, text: letters, first: i === 0 && start === 0,
+            last: i === found.length - 1 && end === letters.length });
+        });
+        if (found.length) spans.push(letters.slice(0, found[found.length - 1][1]).join(""));
         else if (!letters.some(H.isSyllable)) spans.push(word);
         else spans.push(word); // an unknown Korean word still gets its bigrams (typos, new words)
       }
-      return { terms, spans };
+      return { terms, spans, pieces };
     }
 
     // ---------- typo repair against the exported vocabulary (indexer/typo.py) ----------
@@ -213,9 +220,42 @@
       return best ? best[0] : null;
     }
 
+    /* indexer/query.find_compounds: pieces written together (선결제하기 -> 선결제) or neighbouring
+       words (분실 신고 -> 분실신고) that the index holds as one term. */
+    async function findCompounds(pieces, terms) {
+      const found = [];
+      let run = [];
+      const closeRun = () => {
+        if (run.length >= 2) found.push(run[0].text.slice(run[0].start, run[run.length - 1].end).join(""));
+        run = [];
+      };
+      pieces.forEach((piece, i) => {
+        const previous = pieces[i - 1];
+        if (previous && previous.word === piece.word && previous.end === piece.start) run.push(piece);
+        else {
+          closeRun();
+          run = [piece];
+        }
+        const apart = previous && previous.word + 1 === piece.word && previous.last && piece.first;
+        if (previous && (apart || (previous.word === piece.word && previous.end === piece.start))) {
+          found.push(previous.term + piece.term);
+        }
+      });
+      closeRun();
+      const seen = new Set(terms);
+      const candidates = unique(found).filter((c) => !seen.has(c));
+      await needPostings(candidates.map((c) => "t" + c));
+      return candidates.filter((c) => postings.has("t" + c));
+    }
+
+    function weightOf(term) {
+      const row = postings.get("t" + term);
+      return row ? (row.length > 2 ? row[2] : 1) : meta.weights.unseen;
+    }
+
     // ---------- the plan (indexer/query.plan_query) ----------
     async function planQuery(text, original) {
-      const plan = { original, text: "", layout_fixed: false, initials: false, terms: [], corrections: [],
+      const plan = { original, text: "", layout_fixed: false, initials: false, terms: [], compounds: [], corrections: [],
         did_you_mean: null, synonyms: [], ngrams: [] };
       let normalized = H.normalizeQuery(text);
       if (!normalized) return plan;
@@ -241,6 +281,7 @@
       }
       const analysis = analyze(normalized);
       plan.terms = unique(analysis.terms).slice(0, meta.limits.terms);
+      plan.compounds = await findCompounds(analysis.pieces, plan.terms);
       const suggested = words.slice();
       for (let i = 0; i < words.length; i++) {
         const corrected = await correctWord(words[i]);
@@ -292,13 +333,22 @@
     }
 
     // ---------- scoring (indexer/scoring.ScoreTable.scores) ----------
+    /* indexer/query.weighted_terms: term groups and their weights (postings must be loaded). */
     function weightedTerms(plan) {
-      const out = plan.terms.map((t) => [[t], 1.0]);
-      for (const t of plan.corrections) out.push([[t], meta.weights.correction]);
-      for (const [, alternatives] of plan.synonyms) {
-        for (const alt of alternatives) out.push([alt.split(" "), meta.weights.synonym]);
+      const out = plan.terms.concat(plan.compounds).map((t) => [[t], weightOf(t)]);
+      for (const t of plan.corrections) out.push([[t], meta.weights.correction * weightOf(t)]);
+      for (const [source, alternatives] of plan.synonyms) {
+        const words = [source, ...alternatives].flatMap((phrase) => phrase.split(" "));
+        const weight = meta.weights.synonym * Math.max(...words.map(weightOf));
+        for (const alt of alternatives) out.push([alt.split(" "), weight]);
       }
       return out;
+    }
+
+    function planKeys(plan) {
+      const words = plan.terms.concat(plan.compounds, plan.corrections);
+      for (const [source, alternatives] of plan.synonyms) words.push(...[source, ...alternatives].flatMap((p) => p.split(" ")));
+      return unique(words.map((t) => "t" + t).concat(plan.ngrams.map((g) => "g" + g)));
     }
 
     function rows(key) {
@@ -312,9 +362,8 @@
     }
 
     async function rank(plan) {
+      await needPostings(planKeys(plan));
       const groups = weightedTerms(plan);
-      const keys = unique(groups.flatMap(([terms]) => terms.map((t) => "t" + t)).concat(plan.ngrams.map((g) => "g" + g)));
-      await needPostings(keys);
       const scores = new Map();
       const add = (doc, value) => scores.set(doc, (scores.get(doc) || 0) + value);
       for (const [terms, weight] of groups) {
@@ -349,7 +398,7 @@
 
     // ---------- highlighting (indexer/highlight.py, by surface forms instead of offsets) ----------
     async function highlighter(plan) {
-      const terms = new Set(plan.terms.concat(plan.corrections));
+      const terms = new Set(plan.terms.concat(plan.corrections, plan.compounds));
       for (const [, alternatives] of plan.synonyms) for (const alt of alternatives) alt.split(" ").forEach((t) => terms.add(t));
       await Promise.all(Array.from(terms, (t) => lexiconShard(chars(t)[0])));
       const surfaces = new Set();

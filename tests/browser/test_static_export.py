@@ -185,4 +185,3 @@ def test_no_serious_accessibility_violations(watched, http_root, path):
         expect(page.locator(RESULTS).first).to_be_visible()
     violations = axe_violations(page)
     assert not violations, f"axe found serious/critical problems on {path}:\n{describe(violations)}"
-
