@@ -180,7 +180,7 @@ def test_internal_only_words_are_not_in_the_search_index(exported):
         else:
             keys |= set(data)
         if path.parent.name == "l":
-            keys |= {term for term, _ in data.values()}
+            keys |= {entry[0] for entry in data.values()}
         if path.parent.name == "i":
             keys |= {w for reading in data.values() for w in reading.split()}
     meta = (search / "meta.js").read_text(encoding="utf-8")
