@@ -11,6 +11,7 @@ articles only, and no database or accounts file is ever copied.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,14 +30,15 @@ Progress = Callable[[int, int], None]
 def published_corpus(index_dir: Path) -> tuple[Corpus, Path]:
     """The articles, categories and synonyms as the live build carries them (checksums verified)."""
     from indexer import live_path, read_attachment, verify_build
-    from indexer.build import read_synonyms
+    from indexer.build import SYNONYMS_FILE
     from kb.published import ARTICLES, CATEGORIES, article_from_record, categories_from_records
 
     build = live_path(index_dir)
     verify_build(build)
     articles = [article_from_record(r) for r in read_attachment(build, ARTICLES)]
     categories = categories_from_records(read_attachment(build, CATEGORIES))
-    return Corpus(root=build, articles=articles, categories=categories, synonyms=read_synonyms(build)), build
+    synonyms = json.loads((build / SYNONYMS_FILE).read_text(encoding="utf-8"))["groups"]  # as the editors wrote them
+    return Corpus(root=build, articles=articles, categories=categories, synonyms=synonyms), build
 
 
 @dataclass
