@@ -214,8 +214,23 @@ def _switch(root: Path, target: Path) -> None:
 
 
 def _prune(builds: Path, keep: Path) -> None:
-    """Keep the newest builds (the previous one may still be open in a running server)."""
-    done = sorted((p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(STAGING_SUFFIX)), reverse=True)
-    for old in done[KEEP_BUILDS:]:
-        if old != keep:
+    """Keep the new build and the newest older one that still verifies (a running server may hold
+    it, and it is the fallback); damaged and older builds go."""
+    kept = 1
+    for old in sorted(
+        (p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(STAGING_SUFFIX)), reverse=True
+    ):
+        if old == keep:
+            continue
+        if kept < KEEP_BUILDS and _verifies(old):
+            kept += 1
+        else:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _verifies(build: Path) -> bool:
+    try:
+        verify_build(build)
+        return True
+    except DamagedBuild:
+        return False

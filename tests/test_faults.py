@@ -103,7 +103,9 @@ def test_a_truncated_segment_falls_back_to_the_last_good_build(settings, caplog)
     assert any(segment(damaged).name in r.getMessage() and first.name in r.getMessage() for r in caplog.records)
 
     info = build(settings.articles_dir, settings.index_dir)  # no --force: the damage is noticed
-    assert not info.skipped and info.repaired and segment(damaged).name in info.repaired
+    assert not info.skipped and info.repaired and damaged.name in info.repaired
+    builds = sorted(p.name for p in (settings.index_dir / "builds").iterdir())
+    assert builds == [first.name, live_path(settings.index_dir).name]  # the damaged one is pruned, the good kept
     assert client.get("/healthz").get_json()["fallback"] is False  # the running server follows the repair
     assert ids(client, "카드 분실")[0] == "lost-report"
 
