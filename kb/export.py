@@ -58,6 +58,7 @@ def export_site(
     base_url: str | None = None,
     index_dir: Path | None = None,
     progress: Progress | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> ExportReport:
     """Write the export of ``corpus`` to ``out`` (built beside it, then switched in)."""
     writer = ExportWriter(out)
@@ -76,6 +77,8 @@ def export_site(
                 writer.write(f"static/{name}", source.read_bytes())
         search_files = 0
         if index_dir is not None:
+            if stage:
+                stage("search index")  # at scale the longest step: Kiwi reads every public text once more
             from kb.export_search import search_files as make_search_files
 
             for path, data in make_search_files(corpus, live_path(index_dir)):

@@ -19,14 +19,25 @@ def run_export(corpus, settings, out: Path, base_url: str | None, search: bool =
     if search:
         build(corpus, settings.index_dir)  # no-op when the live build is up to date
         corpus, _ = published_corpus(settings.index_dir)  # pages and search index from that one build
-    with click.progressbar(length=1, label="내보내기", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
+    terminal = sys.stderr.isatty()
+
+    def stage(name: str) -> None:
+        if terminal:
+            click.echo(f"\n{name}…", err=True)
+
+    with click.progressbar(length=1, label="내보내기", file=sys.stderr, hidden=not terminal) as bar:
 
         def progress(done, total):
             bar.length = total
             bar.update(1)
 
         report = export_site(
-            corpus, out, base_url=base_url, index_dir=settings.index_dir if search else None, progress=progress
+            corpus,
+            out,
+            base_url=base_url,
+            index_dir=settings.index_dir if search else None,
+            progress=progress,
+            stage=stage,
         )
     stats = report.stats
     click.echo(
