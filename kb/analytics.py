@@ -60,6 +60,10 @@ MIGRATIONS = [
         )""",
         "CREATE INDEX IF NOT EXISTS votes_at ON votes(at)",
     ),
+    (  # security state moved to its own store (kb/state.py): older log files drop their copies
+        "DROP TABLE IF EXISTS revoked_sessions",
+        "DROP TABLE IF EXISTS login_attempts",
+    ),
 ]
 
 DAY = 86_400

@@ -269,8 +269,13 @@ def test_existing_analytics_file_is_adopted(tmp_path):
             " top_ids TEXT NOT NULL, layout_fixed INTEGER NOT NULL DEFAULT 0, did_you_mean TEXT);"
             f"INSERT INTO searches (at, surface, query, normalized, total, top_ids) VALUES ({time.time()},"
             " 'public', '분실', '분실', 1, '[]');"
+            "CREATE TABLE revoked_sessions (sid TEXT PRIMARY KEY, until REAL NOT NULL);"
+            "CREATE TABLE login_attempts (name TEXT NOT NULL, client TEXT NOT NULL, at REAL);"
         )
     analytics = Analytics(path)
+    with sqlite3.connect(path) as db:  # the security state it used to hold is not left behind in the log
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert not tables & {"revoked_sessions", "login_attempts"}
     assert analytics.counts() == {"searches": 1, "clicks": 0, "votes": 0}
     assert analytics.log_search(query="q", normalized="q", surface="api", total=0, top_ids=[]) == 2
 
