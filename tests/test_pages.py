@@ -91,7 +91,7 @@ def test_contact_channels_come_from_one_settings_file(settings, tmp_path):
         "strings:\n  no_results: '없음: {q}'\n",
         encoding="utf-8",
     )
-    client = create_app(settings, TESTING=True, KB_SITE_FILE=site_file).test_client()
+    client = create_app(settings, TESTING=True, SITE_SETTINGS_FILE=site_file).test_client()
     post_vote(client, "lost-report", json=False, helpful="no")
     page = client.get("/articles/lost-report").get_data(as_text=True)
     assert 'href="tel:15882000"' in page and "1588 2000" in page and "1566-1000</a>" not in page.split("<main")[0]

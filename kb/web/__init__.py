@@ -115,7 +115,7 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
     from kb.web import agent, api, csrf, editor, errors, public
     from kb.web.knowledge import release_snapshot
 
-    app.extensions["kb.site"] = load_site_settings(app.config.get("KB_SITE_FILE") or SITE_FILE)
+    app.extensions["kb.site"] = load_site_settings(app.config.get("SITE_SETTINGS_FILE") or SITE_FILE)
     install_presentation(app.jinja_env, app.extensions["kb.site"])
     app.jinja_env.globals["marked_parts"] = marked_parts
     app.teardown_request(release_snapshot)

@@ -76,21 +76,22 @@
     const out = [];
     if (data.layout_fixed) {
       out.push(el("p", { class: "notice", dataset: { kind: "layout" } },
-        el("strong", {}, data.interpreted_as), "(으)로 검색한 결과입니다. ", el("small", {}, "입력: ", el("a", { href: searchUrl({ q: data.query, exact: "1" }), title: "입력한 그대로 검색" }, data.query))));
+        el("strong", {}, data.interpreted_as), t("searched_as") + " ",
+        el("small", {}, t("typed_as") + " ", el("a", { href: searchUrl({ q: data.query, exact: "1" }), title: t("typed_as_title") }, data.query))));
     }
     if (data.initials) {
       out.push(el("p", { class: "notice", dataset: { kind: "initials" } },
-        "초성 " + data.query.trim() + " → ", el("strong", {}, data.interpreted_as || data.query.trim()),
-        "(으)로 검색한 결과입니다."));
+        t("initials") + " " + data.query.trim() + " → ", el("strong", {}, data.interpreted_as || data.query.trim()),
+        t("searched_as")));
     }
     if (data.autocorrected_from) {
       out.push(el("p", { class: "notice", dataset: { kind: "autocorrect" } },
-        el("strong", {}, data.interpreted_as), "(으)로 검색한 결과입니다. ",
-        el("a", { href: searchUrl({ q: data.autocorrected_from, exact: "1" }) }, data.autocorrected_from + "(으)로 검색하기")));
+        el("strong", {}, data.interpreted_as), t("searched_as") + " ",
+        el("a", { href: searchUrl({ q: data.autocorrected_from, exact: "1" }) }, data.autocorrected_from + t("search_as_typed"))));
     }
     if (data.did_you_mean) {
       out.push(el("p", { class: "notice", dataset: { kind: "typo" } },
-        "이것을 찾으셨나요? ", el("a", { href: searchUrl({ q: data.did_you_mean }) }, data.did_you_mean)));
+        t("did_you_mean") + " ", el("a", { href: searchUrl({ q: data.did_you_mean }) }, data.did_you_mean)));
     }
     return out;
   }
