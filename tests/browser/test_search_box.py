@@ -86,7 +86,7 @@ def test_typing_on_every_agent_page_searches(new_context, agent_storage_state, p
 def test_the_address_is_shareable(page: Page):
     page.goto("/")
     type_query(page, "카드 분실")
-    expect(page.locator(RESULTS).first).to_be_visible()
+    expect(page).to_have_url(re.compile(r"q=%EC%B9%B4%EB%93%9C(\+|%20)%EB%B6%84%EC%8B%A4$"))  # typing settled
     shared = page.url
     other = page.context.new_page()
     other.goto(shared)
