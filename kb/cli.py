@@ -156,6 +156,11 @@ def search(query, articles_dir, index_dir, as_json, limit, internal, explain):
     live.close()
 
 
+def progress_hidden() -> bool:
+    """Progress bars on a terminal only: quiet in CI, in pipes and in tests."""
+    return not sys.stderr.isatty()
+
+
 @main.command("eval")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @articles_option
@@ -171,10 +176,16 @@ def eval_command(file, articles_dir, index_dir, misses):
     except EvalFileError as error:
         raise click.ClickException(str(error)) from None
     live = _live(_settings(articles_dir, index_dir))
-    with live.snapshot() as snapshot:
-        overall, by_label = evaluate(
-            queries, lambda q: [h.id for h in snapshot.search(q, limit=10, audiences=PUBLIC).hits]
-        )
+    with (
+        live.snapshot() as snapshot,
+        click.progressbar(length=len(queries), label="평가", file=sys.stderr, hidden=progress_hidden()) as bar,
+    ):
+
+        def rank(query: str) -> list[str]:
+            bar.update(1)
+            return [h.id for h in snapshot.search(query, limit=10, audiences=PUBLIC).hits]
+
+        overall, by_label = evaluate(queries, rank)
     live.close()
     click.echo(format_table(overall, by_label))
     if misses:
@@ -287,7 +298,8 @@ def user_add(name, password, users_file, roles):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
 @click.option("--build/--no-build", default=True, show_default=True, help="Build the index first if articles changed.")
-def serve(articles_dir, index_dir, host, port, build):
+@click.option("--watch", is_flag=True, help="Check and reindex saved articles, categories.yml and synonyms.yml live.")
+def serve(articles_dir, index_dir, host, port, build, watch):
     """Run the web UI with Flask's development server (use gunicorn in production)."""
     from indexer import DamagedBuild, IndexNotFound
     from kb.indexing import build as build_index
@@ -317,7 +329,15 @@ def serve(articles_dir, index_dir, host, port, build):
         raise click.ClickException(f"no index in {settings.index_dir}. Run `kb index` first.") from None
     except DamagedBuild as error:
         raise click.ClickException(str(error)) from None
-    app.run(host=host, port=port)
+    if watch:
+        from kb.watch import Watcher
+
+        watcher = Watcher(settings, app.extensions["kb"], echo=lambda line: click.echo(line, err=True))
+        app.extensions["kb.watch"] = watcher
+        watcher.rebuild()  # report what is broken now, and load Kiwi before the first save
+        watcher.start()
+        click.echo(f"watching {settings.articles_dir} for changes", err=True)
+    app.run(host=host, port=port, use_reloader=False)
 
 
 if __name__ == "__main__":

@@ -145,3 +145,15 @@ def test_check_rejects_files_that_resolve_outside_the_articles_folder(runner, se
     (settings.articles_dir / "categories.yml").symlink_to(tmp_path / "categories.yml")
     result = runner.invoke(main, ["check", "--no-search", "--articles", str(settings.articles_dir)])
     assert f"{settings.articles_dir / 'categories.yml'}:1: resolves outside the articles folder" in result.output
+
+
+def test_eval_shows_progress_on_a_terminal(runner, settings, tmp_path, monkeypatch):
+    import kb.cli
+
+    tsv = tmp_path / "q.tsv"
+    tsv.write_text("카드 분실\tlost-report\n결재 오류\tpay-declined\n", encoding="utf-8")
+    quiet = invoke(runner, settings, "eval", str(tsv))
+    assert "평가" not in quiet.output
+    monkeypatch.setattr(kb.cli, "progress_hidden", lambda: False)
+    shown = invoke(runner, settings, "eval", str(tsv))
+    assert shown.exit_code == 0 and shown.output.startswith("평가")

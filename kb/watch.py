@@ -1,0 +1,114 @@
+"""``kb serve --watch``: a saved article, categories.yml or synonyms.yml goes live in seconds.
+
+watchfiles (inotify/FSEvents through Rust's notify, not a polling loop of ours) reports changes;
+each batch is checked like ``kb check`` (without the slow ranking checks) and, when nothing is
+an error, built through the same path as ``kb index`` (``kb.indexing.build``: a new build beside
+the live one, then an atomic switch). The server's snapshot follows ``current``; the watcher opens
+the new snapshot itself, so no customer request waits for it. While a build runs, and whenever
+a file is broken, the previous build keeps serving: the problems are printed as
+``path:line: message`` and shown on the editor pages until the file is fixed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from kb.checks import Finding, check_folder
+from kb.config import Settings
+
+log = logging.getLogger("kb.watch")
+WATCHED_SUFFIXES = (".md", ".yml", ".yaml")
+DEBOUNCE_MS = 400  # a batch of saves (an editor's "save all") becomes one rebuild
+STEP_MS = 50  # ... yielded this soon after the last change
+
+
+def watched(change, path: str) -> bool:
+    """Articles and the two YAML files; not editor swap files, backups or hidden folders."""
+    name = Path(path).name
+    return name.endswith(WATCHED_SUFFIXES) and not name.startswith((".", "#", "~")) and "/." not in path
+
+
+class Watcher:
+    """Watches one articles folder and rebuilds its index; ``status()`` is what the editor pages show."""
+
+    def __init__(self, settings: Settings, live=None, echo: Callable[[str], None] = print):
+        self.settings = settings
+        self.live = live  # the server's LiveBuild: warmed after each switch
+        self.echo = echo
+        self.findings: list[Finding] = []  # errors that stop the last save from going live
+        self.warnings = 0
+        self.last_ok: str | None = None
+        self.seconds: float | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def status(self) -> dict:
+        return {
+            "findings": list(self.findings),
+            "warnings": self.warnings,
+            "last_ok": self.last_ok,
+            "seconds": self.seconds,
+            "running": self._thread is not None and self._thread.is_alive(),
+        }
+
+    def rebuild(self) -> bool:
+        """Check the folder and, if nothing is an error, build and switch; returns whether it went live."""
+        from kb.indexing import build
+
+        with self._lock:  # one rebuild at a time, even if changes arrive meanwhile
+            started = time.perf_counter()
+            corpus, findings = check_folder(self.settings.articles_dir, search=False)
+            errors = [f for f in findings if f.is_error]
+            if corpus is None or errors:
+                self.findings = errors
+                for finding in errors:
+                    self.echo(str(finding))
+                self.echo(f"반영하지 않음: 오류 {len(errors)}건. 고객에게는 마지막으로 반영된 버전이 보입니다.")
+                return False
+            try:
+                info = build(corpus, self.settings.index_dir)
+            except Exception as error:  # a full disk, a lock: keep watching, keep serving the old build
+                log.exception("build failed")
+                self.findings = [Finding(str(self.settings.index_dir), 0, f"색인을 만들지 못했습니다: {error}")]
+                self.echo(str(self.findings[0]))
+                return False
+            self._warm()
+            self.findings, self.warnings = [], len(findings)
+            self.seconds = time.perf_counter() - started
+            self.last_ok = time.strftime("%H:%M:%S")
+            what = "변경 없음" if info.skipped else f"문서 {info.documents}개 반영"
+            self.echo(f"{what} ({self.seconds:.1f}초, 경고 {self.warnings}건)")
+            return True
+
+    def _warm(self) -> None:
+        """Open the new build now, in this thread, so the next customer request finds it ready."""
+        if self.live is not None:
+            self.live.release(self.live.acquire())
+
+    def run(self) -> None:
+        from watchfiles import watch
+
+        root = self.settings.articles_dir
+        for changes in watch(
+            root, watch_filter=watched, debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=self._stop, raise_interrupt=False
+        ):
+            names = sorted({Path(path).name for _, path in changes})
+            self.echo(f"바뀐 파일: {', '.join(names)}")
+            try:
+                self.rebuild()
+            except Exception:  # never let one bad save stop the watching
+                log.exception("rebuild after a change failed")
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.run, name="kb-watch", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
