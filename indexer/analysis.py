@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -108,9 +109,14 @@ def get_kiwi():
     return kiwi
 
 
-_cache: OrderedDict[str, tuple[tuple[Term, ...], tuple[Term, ...]]] = OrderedDict()
+Analysis = tuple[tuple[Term, ...], tuple[Term, ...]]  # a text's morphemes, and its compounds
+
+_cache: OrderedDict[str, Analysis] = OrderedDict()
 _cache_lock = threading.Lock()
 _CACHE_SIZE = 50_000
+# A build's own analyses, read before the LRU while the build writes its index: a corpus of any
+# size is analysed once, and a long-running server does not keep them after the build.
+_pinned: list[Mapping[str, Analysis]] = []
 
 
 def _is_content(form: str, tag: str) -> bool:
@@ -207,10 +213,14 @@ def index_terms(text: str) -> list[Term]:
     return merged
 
 
-def _analysis(text: str) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
+def _analysis(text: str) -> Analysis:
     if not text or not text.strip():
         return (), ()
     with _cache_lock:
+        for pinned in reversed(_pinned):
+            found = pinned.get(text)
+            if found is not None:
+                return found
         cached = _cache.get(text)
         if cached is not None:
             _cache.move_to_end(text)
@@ -224,15 +234,35 @@ def _analysis(text: str) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
 def analyze_many(texts: Iterable[str]) -> None:
     """Warm the cache for many texts at once; Kiwi's batch call uses all its workers."""
     todo = [t for t in dict.fromkeys(texts) if t and t.strip() and t not in _cache]
-    if not todo:
-        return
-    normalized = [normalize_with_offsets(t) for t in todo]
+    for text, result in analyze_batch(todo).items():
+        _remember(text, result)
+
+
+def analyze_batch(texts: list[str]) -> dict[str, Analysis]:
+    """Analyses of ``texts`` (non-blank) by Kiwi's batch call, which runs on all its worker threads."""
+    if not texts:
+        return {}
+    normalized = [normalize_with_offsets(t) for t in texts]
     results = get_kiwi().tokenize([n for n, _ in normalized])
-    for text, (_, offsets), tokens in zip(todo, normalized, results, strict=True):
-        _remember(text, _analysis_from_tokens(tokens, offsets))
+    return {
+        text: _analysis_from_tokens(tokens, offsets)
+        for text, (_, offsets), tokens in zip(texts, normalized, results, strict=True)
+    }
 
 
-def _remember(text: str, result: tuple[tuple[Term, ...], tuple[Term, ...]]) -> None:
+@contextmanager
+def pinned(analyses: Mapping[str, Analysis]) -> Iterator[None]:
+    """Serve these analyses first while the block runs (a build's index writer), then forget them."""
+    with _cache_lock:
+        _pinned.append(analyses)
+    try:
+        yield
+    finally:
+        with _cache_lock:
+            del _pinned[next(i for i, m in enumerate(_pinned) if m is analyses)]
+
+
+def _remember(text: str, result: Analysis) -> None:
     with _cache_lock:
         _cache[text] = result
         if len(_cache) > _CACHE_SIZE:

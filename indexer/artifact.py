@@ -10,6 +10,8 @@ Layout under the index root::
         synonyms.json      the synonym groups the build was made with
         meta.json          content hash, versions, and a sha256 of every other file
     builds/<name>.tmp/                               a build being written (never served)
+    cache/analysis-<analyser>.sqlite                 every text's analysis, reused by the next build
+                                                     (indexer/analysis_cache.py; never served)
 
 A server opens a build once and trusts it only after ``verify_build`` has compared every
 file with its checksum: a truncated segment or a half-copied folder is found before Whoosh

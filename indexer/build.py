@@ -27,7 +27,8 @@ import whoosh
 from whoosh import index as whoosh_index
 
 from indexer import tables
-from indexer.analysis import analyze_many
+from indexer.analysis import Analysis, pinned
+from indexer.analysis_cache import analyse_cached
 from indexer.artifact import (
     FORMAT_VERSION,
     META,
@@ -112,8 +113,8 @@ def build_index(
         staging, final = builds / (name + STAGING_SUFFIX), builds / name
         staging.mkdir()
         try:
-            analyse(docs)
-            reader_tables = write_index(docs, staging, progress)
+            with pinned(analyse(docs, root)):
+                reader_tables = write_index(docs, staging, progress)
             tables.write(reader_tables, staging)
             write_app_files(staging, synonyms, attachments or {})
             info = BuildInfo(
@@ -134,9 +135,11 @@ def build_index(
     return info
 
 
-def analyse(docs: Sequence[IndexDoc]) -> None:
-    """Kiwi's batch call over every text once; the index writer then reads the analysis cache."""
-    analyze_many(text for doc in docs for text in (doc.title, doc.body, *doc.questions, *doc.tags))
+def analyse(docs: Sequence[IndexDoc], index_root: Path) -> dict[str, Analysis]:
+    """Every text's analysis: from the previous builds' cache, Kiwi's batch call for the rest."""
+    texts = (text for doc in docs for text in (doc.title, doc.body, *doc.questions, *doc.tags))
+    analyses, _ = analyse_cached(texts, index_root, ANALYZER_VERSION)
+    return analyses
 
 
 def write_index(docs: Sequence[IndexDoc], folder: Path, progress: Progress | None) -> tables.Tables:

@@ -1,0 +1,122 @@
+"""The analysis of every text a build indexed, kept on disk so the next build skips Kiwi for it.
+
+One SQLite file per analyser under the index root (``cache/analysis-<version>.sqlite``): the
+key is sha256 of the text as written, the value the text's morphemes and compounds as JSON
+(never pickle: the file sits beside data anyone may copy in). Changing the analyser (a new
+ANALYZER_VERSION or Kiwi release) names another file, so old analyses are never read back.
+
+The cache only saves time: an unreadable or damaged file is removed and rebuilt, a damaged
+row is a miss. Saving happens in one SQLite transaction (atomic) and drops rows for texts
+no longer in the corpus, so the file stays the size of the corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from indexer.analysis import Analysis, Term, analyze_batch
+
+CACHE_FOLDER = "cache"
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def cache_file(index_root: Path, version: str) -> Path:
+    import kiwipiepy
+
+    safe = "".join(c if c.isalnum() or c in "-._" else "_" for c in f"{version}-kiwi{kiwipiepy.__version__}")
+    return Path(index_root) / CACHE_FOLDER / f"analysis-{safe}.sqlite"
+
+
+def _encode(analysis: Analysis) -> str:
+    return json.dumps(
+        [[[t.text, t.tag, t.start, t.end, int(t.known)] for t in part] for part in analysis],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _decode(value: str) -> Analysis:
+    terms, extra = json.loads(value)
+    return (
+        tuple(Term(text, tag, int(start), int(end), bool(known)) for text, tag, start, end, known in terms),
+        tuple(Term(text, tag, int(start), int(end), bool(known)) for text, tag, start, end, known in extra),
+    )
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("CREATE TABLE IF NOT EXISTS analysis (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+    return db
+
+
+def _read(path: Path, keys: set[str]) -> dict[str, Analysis]:
+    """The cached analyses of ``keys``; a damaged row is skipped, a damaged file raises sqlite3.DatabaseError."""
+    found: dict[str, Analysis] = {}
+    if not path.exists():
+        return found
+    db = _connect(path)
+    try:
+        for key, value in db.execute("SELECT key, value FROM analysis"):
+            if key in keys:
+                try:
+                    found[key] = _decode(value)
+                except (ValueError, TypeError):
+                    continue
+    finally:
+        db.close()
+    return found
+
+
+def _write(path: Path, keep: set[str], new: dict[str, Analysis]) -> None:
+    db = _connect(path)
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        stale = [(k,) for (k,) in db.execute("SELECT key FROM analysis") if k not in keep]
+        db.executemany("DELETE FROM analysis WHERE key = ?", stale)
+        db.executemany("INSERT OR REPLACE INTO analysis VALUES (?, ?)", [(k, _encode(a)) for k, a in new.items()])
+        db.execute("COMMIT")
+        if len(stale) > 1000 and len(stale) > len(keep):
+            db.execute("VACUUM")
+    finally:
+        db.close()
+
+
+def _discard(path: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def analyse_cached(texts: Iterable[str], index_root: Path, version: str) -> tuple[dict[str, Analysis], int]:
+    """Every text's analysis (text -> analysis), Kiwi's batch call only for texts not cached.
+
+    Returns the analyses and how many texts went to Kiwi. The cache file is then made to hold
+    exactly these texts.
+    """
+    wanted = [t for t in dict.fromkeys(texts) if t and t.strip()]
+    keys = {text: text_key(text) for text in wanted}
+    path = cache_file(index_root, version)
+    try:
+        cached = _read(path, set(keys.values()))
+    except sqlite3.DatabaseError:
+        _discard(path)  # damaged: rebuilt from scratch below
+        cached = {}
+    todo = [t for t in wanted if keys[t] not in cached]
+    fresh = analyze_batch(todo)
+    result = {t: cached[keys[t]] if keys[t] in cached else fresh[t] for t in wanted}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            _write(path, set(keys.values()), {keys[t]: fresh[t] for t in todo})
+        except sqlite3.DatabaseError:
+            _discard(path)
+            _write(path, set(keys.values()), {keys[t]: result[t] for t in wanted})
+    except (OSError, sqlite3.Error):
+        pass  # a read-only or full disk costs the next build time, never this build
+    return result, len(todo)
