@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -238,16 +238,19 @@ def analyze_many(texts: Iterable[str]) -> None:
         _remember(text, result)
 
 
-def analyze_batch(texts: list[str]) -> dict[str, Analysis]:
-    """Analyses of ``texts`` (non-blank) by Kiwi's batch call, which runs on all its worker threads."""
+def analyze_batch(texts: list[str], progress: Callable[[int, int], None] | None = None) -> dict[str, Analysis]:
+    """Analyses of ``texts`` (non-blank) by Kiwi's batch call, which runs on all its worker threads
+    (Kiwi's default: one per core). ``progress(done, total)`` is told as results arrive."""
     if not texts:
         return {}
     normalized = [normalize_with_offsets(t) for t in texts]
     results = get_kiwi().tokenize([n for n, _ in normalized])
-    return {
-        text: _analysis_from_tokens(tokens, offsets)
-        for text, (_, offsets), tokens in zip(texts, normalized, results, strict=True)
-    }
+    analyses = {}
+    for done, (text, (_, offsets), tokens) in enumerate(zip(texts, normalized, results, strict=True), 1):
+        analyses[text] = _analysis_from_tokens(tokens, offsets)
+        if progress:
+            progress(done, len(texts))
+    return analyses
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from indexer.analysis import Analysis, Term, analyze_batch
@@ -93,11 +93,16 @@ def _discard(path: Path) -> None:
         path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
-def analyse_cached(texts: Iterable[str], index_root: Path, version: str) -> tuple[dict[str, Analysis], int]:
+def analyse_cached(
+    texts: Iterable[str],
+    index_root: Path,
+    version: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[dict[str, Analysis], int]:
     """Every text's analysis (text -> analysis), Kiwi's batch call only for texts not cached.
 
-    Returns the analyses and how many texts went to Kiwi. The cache file is then made to hold
-    exactly these texts.
+    Returns the analyses and how many texts went to Kiwi (``progress(done, total)`` counts
+    those). The cache file is then made to hold exactly these texts.
     """
     wanted = [t for t in dict.fromkeys(texts) if t and t.strip()]
     keys = {text: text_key(text) for text in wanted}
@@ -108,7 +113,7 @@ def analyse_cached(texts: Iterable[str], index_root: Path, version: str) -> tupl
         _discard(path)  # damaged: rebuilt from scratch below
         cached = {}
     todo = [t for t in wanted if keys[t] not in cached]
-    fresh = analyze_batch(todo)
+    fresh = analyze_batch(todo, progress)
     result = {t: cached[keys[t]] if keys[t] in cached else fresh[t] for t in wanted}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -113,8 +113,9 @@ def build_index(
         staging, final = builds / (name + STAGING_SUFFIX), builds / name
         staging.mkdir()
         try:
-            with pinned(analyse(docs, root)):
-                reader_tables = write_index(docs, staging, progress)
+            analyses, analysed = analyse(docs, root, progress)
+            with pinned(analyses):
+                reader_tables = write_index(docs, staging, _after(analysed, progress))
             tables.write(reader_tables, staging)
             write_app_files(staging, synonyms, attachments or {})
             info = BuildInfo(
@@ -135,11 +136,23 @@ def build_index(
     return info
 
 
-def analyse(docs: Sequence[IndexDoc], index_root: Path) -> dict[str, Analysis]:
-    """Every text's analysis: from the previous builds' cache, Kiwi's batch call for the rest."""
+def analyse(
+    docs: Sequence[IndexDoc], index_root: Path, progress: Progress | None = None
+) -> tuple[dict[str, Analysis], int]:
+    """Every text's analysis: from the previous builds' cache, Kiwi's batch call for the rest.
+
+    Returns the analyses and how many texts Kiwi analysed. Progress counts those texts, then
+    the documents written (one bar for the whole build, so its time estimate covers both)."""
     texts = (text for doc in docs for text in (doc.title, doc.body, *doc.questions, *doc.tags))
-    analyses, _ = analyse_cached(texts, index_root, ANALYZER_VERSION)
-    return analyses
+    told = (lambda done, total: progress(done, total + len(docs))) if progress else None
+    return analyse_cached(texts, index_root, ANALYZER_VERSION, told)
+
+
+def _after(offset: int, progress: Progress | None) -> Progress | None:
+    """The writer's progress continued after ``offset`` analysed texts."""
+    if progress is None:
+        return None
+    return lambda done, total: progress(offset + done, offset + total)
 
 
 def write_index(docs: Sequence[IndexDoc], folder: Path, progress: Progress | None) -> tables.Tables:

@@ -117,16 +117,12 @@ def new(articles_dir, index_dir, category, title, questions, tags, audience, art
 @click.option("--force", is_flag=True, help="Rebuild even if no article changed.")
 def index(articles_dir, index_dir, force):
     """Check the articles and build the search index (switched in atomically)."""
+    from kb.build_progress import build_progress
     from kb.indexing import build
 
     settings = _settings(articles_dir, index_dir)
     corpus = _load(settings)
-    with click.progressbar(length=1, label="인덱싱", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
-
-        def progress(done, total):
-            bar.length = total
-            bar.update(1)
-
+    with build_progress() as progress:
         info = build(corpus, settings.index_dir, force=force, progress=progress)
     if info.repaired:
         click.echo(f"the live build failed its check ({info.repaired}): rebuilt", err=True)

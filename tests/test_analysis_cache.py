@@ -20,9 +20,9 @@ def kiwi_calls(monkeypatch) -> list[list[str]]:
     """The texts each build sent to Kiwi."""
     calls: list[list[str]] = []
 
-    def counting(texts):
+    def counting(texts, progress=None):
         calls.append(list(texts))
-        return analyze_batch(texts)
+        return analyze_batch(texts, progress)
 
     monkeypatch.setattr(analysis_cache, "analyze_batch", counting)
     return calls
@@ -118,3 +118,26 @@ def test_cache_is_keyed_by_analyser_version_and_pruned(tmp_path):
     analysis_cache.analyse_cached(texts[:1], tmp_path, "v1")  # the corpus lost two texts
     _, analysed = analysis_cache.analyse_cached(texts, tmp_path, "v1")
     assert analysed == 2  # they were pruned when the cache was saved
+
+
+def test_progress_counts_analysis_then_writing_to_one_total(tmp_path, corpus, kiwi_calls):
+    told: list[tuple[int, int]] = []
+    info = build(corpus, tmp_path / "index", progress=lambda done, total: told.append((done, total)))
+    analysed = sum(len(c) for c in kiwi_calls)
+    assert analysed > 0
+    assert {total for _, total in told} == {analysed + info.documents}
+    assert [done for done, _ in told] == list(range(1, analysed + info.documents + 1))
+
+    told.clear()
+    info = build(corpus, tmp_path / "index", force=True, progress=lambda done, total: told.append((done, total)))
+    assert told[-1] == (info.documents, info.documents)  # warm cache: only the writing is left
+
+
+def test_time_left_uses_the_rate_since_the_first_item():
+    from kb.build_progress import time_left
+
+    assert time_left(1, 100, None, 5.0) == ""
+    assert time_left(10, 100, (0.0, 10), 5.0) == ""  # no rate yet
+    assert time_left(20, 100, (0.0, 10), 5.0) == "남은 시간 약 40초"  # 2 per second, 80 to go
+    assert time_left(20, 1000, (0.0, 10), 5.0) == "남은 시간 약 8분 10초"
+    assert time_left(100, 100, (0.0, 10), 5.0) == ""
