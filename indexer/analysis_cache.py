@@ -90,7 +90,10 @@ def _write(path: Path, keep: set[str], new: dict[str, Analysis]) -> None:
 
 def _discard(path: Path) -> None:
     for suffix in ("", "-journal", "-wal", "-shm"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
+        try:
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        except OSError:
+            pass  # not removable (a folder, a read-only disk): the write below fails quietly too
 
 
 def analyse_cached(

@@ -60,6 +60,8 @@ class BuildInfo:
     analyzer: str = ANALYZER_VERSION
     skipped: bool = False
     repaired: str | None = None  # why the live build was rebuilt although nothing changed
+    analysed: int | None = None  # texts sent to Kiwi (the rest came from the analysis cache)
+    texts: int | None = None  # distinct texts analysed or read from the cache
 
 
 def content_hash(
@@ -125,6 +127,8 @@ def build_index(
                 built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 seconds=round(time.perf_counter() - started, 3),
                 repaired=repaired,
+                analysed=analysed,
+                texts=len(analyses),
             )
             write_meta(staging, info)
             os.rename(staging, final)

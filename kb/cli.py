@@ -129,7 +129,10 @@ def index(articles_dir, index_dir, force):
     if info.skipped:
         click.echo(f"index is up to date ({info.documents} articles, built {info.built_at})")
     else:
-        click.echo(f"indexed {info.documents} articles in {info.seconds:.1f}s → {settings.index_dir}")
+        cached = ""
+        if info.texts:
+            cached = f" ({info.texts - info.analysed:,} of {info.texts:,} texts from the analysis cache)"
+        click.echo(f"indexed {info.documents} articles in {info.seconds:.1f}s → {settings.index_dir}{cached}")
 
 
 @main.command()

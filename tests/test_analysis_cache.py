@@ -141,3 +141,23 @@ def test_time_left_uses_the_rate_since_the_first_item():
     assert time_left(20, 100, (0.0, 10), 5.0) == "남은 시간 약 40초"  # 2 per second, 80 to go
     assert time_left(20, 1000, (0.0, 10), 5.0) == "남은 시간 약 8분 10초"
     assert time_left(100, 100, (0.0, 10), 5.0) == ""
+
+
+def test_cache_path_taken_by_a_folder_is_not_fatal(tmp_path, corpus):
+    index_dir = tmp_path / "index"
+    path = analysis_cache.cache_file(index_dir, "kiwi-test")
+    path.mkdir(parents=True)
+    result, analysed = analysis_cache.analyse_cached(["카드 분실"], index_dir, "kiwi-test")
+    assert analysed == 1 and result["카드 분실"][0]
+
+
+def test_kb_index_says_how_much_came_from_the_cache(runner, corpus, tmp_path):
+    from kb.cli import main
+
+    index_dir = tmp_path / "index"
+    first = runner.invoke(main, ["index", "--articles", str(corpus), "--index", str(index_dir)])
+    assert first.exit_code == 0, first.output
+    assert "(0 of " in first.output
+    again = runner.invoke(main, ["index", "--articles", str(corpus), "--index", str(index_dir), "--force"])
+    texts = int(again.output.split(" of ")[1].split(" texts")[0].replace(",", ""))
+    assert f"({texts:,} of {texts:,} texts from the analysis cache)" in again.output
