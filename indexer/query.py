@@ -23,6 +23,7 @@ FIELD_WEIGHTS = {"title": 3.0, "questions": 2.5, "tags": 2.0, "body": 1.0}
 NGRAM_WEIGHTS = {"head_ng": 0.6, "body_ng": 0.15}
 SYNONYM_WEIGHT = 0.8
 CORRECTION_WEIGHT = 0.9
+COMPOUND_WEIGHT = 1.0
 MAX_TERMS = 16
 MAX_NGRAMS = 24
 
@@ -203,7 +204,10 @@ def plan_query(
     all_terms = plan.terms + list(plan.corrections)
     for expansion in synonyms.expansions(all_terms):
         source = " ".join(all_terms[expansion.start : expansion.end])
-        plan.synonyms.append((source, [" ".join(alt) for alt in expansion.alternatives]))
+        # an alternative counts only where all its words occur: one the index lacks can never match
+        alternatives = [" ".join(alt) for alt in expansion.alternatives if all(t in speller for t in alt)]
+        if alternatives:
+            plan.synonyms.append((source, alternatives))
     plan.ngrams = list(
         dict.fromkeys(g for word in _content_spans(" ".join(searched)) for g in (t.text for t in ngrams(word)))
     )[:MAX_NGRAMS]
@@ -242,7 +246,9 @@ def weighted_terms(plan: QueryPlan) -> list[tuple[tuple[str, ...], float]]:
     A group of several terms is a synonym phrase: it counts only where all its terms occur.
     Field weights (FIELD_WEIGHTS) multiply these; n-grams are separate (``plan.ngrams``, NGRAM_WEIGHTS).
     """
-    out = [((t,), plan.weight(t)) for t in [*plan.terms, *plan.compounds]]
+    out = [((t,), plan.weight(t)) for t in plan.terms]
+    # a compound bridges segmentations (선결 + 제 vs 선결제); its parts already score, so it adds a little
+    out += [((t,), COMPOUND_WEIGHT * plan.weight(t)) for t in plan.compounds]
     out += [((t,), CORRECTION_WEIGHT * plan.weight(t)) for t in plan.corrections]
     for source, alternatives in plan.synonyms:
         # a synonym group names one thing: it steers as much as its most distinctive wording

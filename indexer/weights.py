@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterable
 
 HEAD_FIELDS = ("title", "questions", "tags")
-UNSEEN_WEIGHT = 0.8  # a word no article's title, questions or tags use
+UNSEEN_WEIGHT = 0.9  # a word no article's title, questions or tags use
 MIN_WEIGHT = 0.6  # a word that heads nearly every article (카드)
 GENERIC_SHARE = 0.2  # below this share of articles' heads a word counts as fully distinctive
 
