@@ -167,13 +167,13 @@ def plan_query(
     *,
     autocorrect: bool = True,
 ) -> QueryPlan:
-    """``autocorrect``: search near-certain corrections instead of the typed word (off when the
-    user asked for exactly what they typed)."""
+    """``autocorrect``: rewrite what was typed when the reading is near-certain (keyboard layout,
+    sound-alike typos). Off when the user asked for exactly what they typed (``exact=1`` links)."""
     plan = QueryPlan(original=text)
     normalized = normalize_query(text)
     if not normalized:
         return plan
-    fixed = fix_layout(normalize_query(text, lower=False), speller)
+    fixed = fix_layout(normalize_query(text, lower=False), speller) if autocorrect else None
     if fixed:
         normalized, plan.layout_fixed = fixed, True
     plan.text = normalized

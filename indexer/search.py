@@ -125,7 +125,7 @@ class SearchEngine:
         """What ``text`` is read as. A 초성 query (ㅂㅅㅅㄱ, or 카드 ㅂㅅ) is first read as the
         commonest words in titles and questions (분실 신고), then planned once, like a layout fix."""
         text = text[:MAX_QUERY_CHARS]
-        reading = self._initials_reading(text, audiences)
+        reading = self._initials_reading(text, audiences) if autocorrect else None
         plan = plan_query(
             reading or text, self.speller(audiences), self.synonyms, self.weights, autocorrect=autocorrect
         )

@@ -20,6 +20,13 @@ def test_search_page_did_you_mean_and_layout(client):
     assert "<strong>카드 분실</strong>(으)로 검색한 결과" in page
 
 
+def test_exact_searches_what_was_typed(client):
+    """The "입력: zkem qnstlf" link (exact=1) must not repair the layout again."""
+    data = client.get("/api/search", query_string={"q": "zkem qnstlf", "exact": "1"}).get_json()
+    assert data["layout_fixed"] is False and data["interpreted_as"] is None
+    assert client.get("/api/search", query_string={"q": "zkem qnstlf"}).get_json()["layout_fixed"] is True
+
+
 def test_empty_results_offer_help(client):
     page = client.get("/search?q=qqqqzzzz").get_data(as_text=True)
     assert "검색 결과가 없습니다" in page and "1566-1000" in page
