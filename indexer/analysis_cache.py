@@ -3,7 +3,8 @@
 One SQLite file per analyser under the index root (``cache/analysis-<version>.sqlite``): the
 key is sha256 of the text as written, the value the text's morphemes and compounds as JSON
 (never pickle: the file sits beside data anyone may copy in). Changing the analyser (a new
-ANALYZER_VERSION or Kiwi release) names another file, so old analyses are never read back.
+ANALYZER_VERSION, Kiwi release, or any edit to the analysis code) names another file, so old
+analyses are never read back; the old file is removed.
 
 The cache only saves time: an unreadable or damaged file is removed and rebuilt, a damaged
 row is a miss. Saving happens in one SQLite transaction (atomic) and drops rows for texts
@@ -16,6 +17,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from indexer.analysis import Analysis, Term, analyze_batch
@@ -27,11 +29,32 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+# The code that turns Kiwi's tokens into terms: an edit to any of it (a stop word, a domain
+# word) without an ANALYZER_VERSION bump must still not read old analyses back.
+_ANALYSER_SOURCES = ("analysis.py", "normalize.py", "hangul.py")
+
+
+@lru_cache(maxsize=1)
+def _source_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in _ANALYSER_SOURCES:
+        digest.update((Path(__file__).with_name(name)).read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def cache_file(index_root: Path, version: str) -> Path:
     import kiwipiepy
 
-    safe = "".join(c if c.isalnum() or c in "-._" else "_" for c in f"{version}-kiwi{kiwipiepy.__version__}")
+    name = f"{version}-kiwi{kiwipiepy.__version__}-{_source_fingerprint()}"
+    safe = "".join(c if c.isalnum() or c in "-._" else "_" for c in name)
     return Path(index_root) / CACHE_FOLDER / f"analysis-{safe}.sqlite"
+
+
+def _remove_other_versions(path: Path) -> None:
+    """Caches of other analysers are never read again."""
+    for other in path.parent.glob("analysis-*.sqlite"):
+        if other != path:
+            _discard(other)
 
 
 def _encode(analysis: Analysis) -> str:
@@ -125,6 +148,7 @@ def analyse_cached(
         except sqlite3.DatabaseError:
             _discard(path)
             _write(path, set(keys.values()), {keys[t]: result[t] for t in wanted})
+        _remove_other_versions(path)
     except (OSError, sqlite3.Error):
         pass  # a read-only or full disk costs the next build time, never this build
     return result, len(todo)

@@ -114,6 +114,9 @@ def test_cache_is_keyed_by_analyser_version_and_pruned(tmp_path):
     assert analysis_cache.analyse_cached(texts, tmp_path, "v1") == (first, 0)
     _, analysed = analysis_cache.analyse_cached(texts, tmp_path, "v2")
     assert analysed == 3  # a new analyser reads none of the old analyses
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [analysis_cache.cache_file(tmp_path, "v2").name]
+    _, analysed = analysis_cache.analyse_cached(texts, tmp_path, "v1")
+    assert analysed == 3  # and the old analyser's file was removed
 
     analysis_cache.analyse_cached(texts[:1], tmp_path, "v1")  # the corpus lost two texts
     _, analysed = analysis_cache.analyse_cached(texts, tmp_path, "v1")
@@ -161,3 +164,9 @@ def test_kb_index_says_how_much_came_from_the_cache(runner, corpus, tmp_path):
     again = runner.invoke(main, ["index", "--articles", str(corpus), "--index", str(index_dir), "--force"])
     texts = int(again.output.split(" of ")[1].split(" texts")[0].replace(",", ""))
     assert f"({texts:,} of {texts:,} texts from the analysis cache)" in again.output
+
+
+def test_an_edit_to_the_analysis_code_misses(tmp_path, monkeypatch):
+    before = analysis_cache.cache_file(tmp_path, "v1")
+    monkeypatch.setattr(analysis_cache, "_source_fingerprint", lambda: "edited")
+    assert analysis_cache.cache_file(tmp_path, "v1") != before
