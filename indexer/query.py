@@ -15,6 +15,7 @@ from whoosh import query as wq
 from indexer.analysis import analyze, compounds, ngrams
 from indexer.hangul import is_initials_query, is_syllable, latin_to_hangul, looks_like_wrong_layout
 from indexer.normalize import normalize_query
+from indexer.segment import split_known
 from indexer.synonyms import Synonyms
 from indexer.typo import Speller
 from indexer.weights import TermWeights
@@ -126,25 +127,9 @@ def correct_word(word: str, speller: Speller) -> Correction | None:
 
 
 def _resegment(word: str, speller: Speller) -> str | None:
-    out, i, changed = [], 0, False
-    while i < len(word):
-        for j in range(len(word), i + 1, -1):
-            if word[i:j] in speller:
-                out.append(word[i:j])
-                i = j
-                break
-        else:
-            for size in (4, 3, 2):
-                fixed = speller.correct(word[i : i + size]) if i + size <= len(word) else None
-                if fixed:
-                    out.append(fixed)
-                    i += size
-                    changed = True
-                    break
-            else:
-                out.append(word[i])
-                i += 1
-    return "".join(out) if changed else None
+    """The word cut into corpus words, the scraps between them corrected (분싫신고 -> 분실신고)."""
+    pieces, changed = split_known(word, speller.__contains__, speller.correct)
+    return "".join(pieces) if changed else None
 
 
 def find_compounds(text: str, terms: list[str], speller: Speller) -> list[str]:

@@ -73,6 +73,44 @@ def segment(word: str, kind: Callable[[str], str | None], endings=_ENDINGS) -> l
     return out[::-1]
 
 
+def split_known(
+    word: str, known: Callable[[str], bool], fix: Callable[[str], str | None] | None = None
+) -> tuple[list[str], bool]:
+    """``word`` cut where the vocabulary says words begin: 카드분실신고 -> [카드, 분실, 신고].
+
+    The one split against a vocabulary, used wherever a word must be cut without Kiwi's help
+    (a typo Kiwi scraps, a zero-result query respaced, a query compound matched to what the index
+    holds). ``segment``'s rules decide the known pieces (of two characters or more): most text
+    covered, then the longest pieces. The text between them stays as written, or, with ``fix``
+    (a spelling corrector), is mended window by window (4, 3, then 2 characters). Returns the
+    pieces, in order, and whether ``fix`` changed any.
+    """
+
+    def kind(piece: str) -> str | None:
+        return CONTENT if len(piece) >= 2 and known(piece) else None
+
+    pieces, changed, at = [], False, 0
+    for start, end in [*segment(word, kind, frozenset()), (len(word), len(word))]:
+        gap = word[at:start]
+        i = 0
+        while fix is not None and i < len(gap):
+            for size in (4, 3, 2):
+                fixed = fix(gap[i : i + size]) if i + size <= len(gap) else None
+                if fixed:
+                    pieces.append(fixed)
+                    changed, i = True, i + size
+                    break
+            else:
+                pieces.append(gap[i])
+                i += 1
+        if fix is None and gap:
+            pieces.append(gap)
+        if end > start:
+            pieces.append(word[start:end])
+        at = end
+    return pieces, changed
+
+
 def _single_fits(word: str, i: int, j: int, kind, endings) -> bool:
     rest = word[j:]
     return i == 0 or not rest or rest in endings or kind(rest) == FUNCTION

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from indexer.audience import EVERYONE, PUBLIC
 from indexer.hangul import latin_to_hangul, looks_like_wrong_layout
+from indexer.segment import split_known
 from kb.insights import ZeroGroup
 
 BOTH = EVERYONE
@@ -55,16 +56,7 @@ def _respaced(snapshot, text: str) -> list[str]:
     speller = snapshot.engine.speller(PUBLIC)
     joined = text.replace(" ", "")
     options = [joined] if joined != text else []
-    out, i = [], 0
-    while i < len(joined):
-        for j in range(len(joined), i + 1, -1):
-            if joined[i:j] in speller:
-                out.append(joined[i:j])
-                i = j
-                break
-        else:
-            out.append(joined[i])
-            i += 1
+    out, _ = split_known(joined, speller.__contains__)
     split = " ".join(out)
     if split not in (text, joined):
         options.append(split)
