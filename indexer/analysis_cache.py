@@ -119,6 +119,20 @@ def _discard(path: Path) -> None:
             pass  # not removable (a folder, a read-only disk): the write below fails quietly too
 
 
+def read_cached(texts: Iterable[str], index_root: Path, version: str) -> dict[str, Analysis]:
+    """The analyses of ``texts`` that the cache holds (text -> analysis); never writes.
+
+    For readers of a finished build (the static export): ``analyse_cached`` would make the file
+    hold only the texts it was given, dropping the build's own. A damaged file reads as empty.
+    """
+    keys = {text: text_key(text) for text in dict.fromkeys(texts) if text and text.strip()}
+    try:
+        cached = _read(cache_file(index_root, version), set(keys.values()))
+    except sqlite3.Error:
+        return {}
+    return {text: cached[key] for text, key in keys.items() if key in cached}
+
+
 def analyse_cached(
     texts: Iterable[str],
     index_root: Path,

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer import live_path
 from kb.corpus import Corpus
 from kb.export_files import ExportWriter, WriteStats
 from kb.export_pages import SITE_DIR, render_pages, robots, sitemap
@@ -78,10 +77,10 @@ def export_site(
         search_files = 0
         if index_dir is not None:
             if stage:
-                stage("search index")  # at scale the longest step: Kiwi reads every public text once more
+                stage("search index")
             from kb.export_search import search_files as make_search_files
 
-            for path, data in make_search_files(corpus, live_path(index_dir)):
+            for path, data in make_search_files(corpus, index_dir):
                 writer.write(f"static/search/{path}", data)
                 search_files += 1
         writer.write("robots.txt", robots(base_url))

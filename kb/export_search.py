@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer import analyze, normalize_query
+from indexer import normalize_query
 from indexer.hangul import CHOSEONG, initials, is_syllable
 from indexer.query import (
     CORRECTION_WEIGHT,
@@ -35,20 +35,20 @@ from indexer.query import (
     MAX_TERMS,
     SYNONYM_WEIGHT,
 )
-from indexer.scoring import ScoreTable, open_table
+from indexer.scoring import ScoreTable
 from indexer.search import CANDIDATES, RELATIVE_CUTOFF
-from indexer.segment import ENDINGS, surface_forms
+from indexer.segment import ENDINGS
 from indexer.suggest import MAX_ENTRIES_PER_DOC
 from indexer.synonyms import Synonyms
 from indexer.weights import UNSEEN_WEIGHT
 from kb.corpus import Corpus
+from kb.export_lexicon import analyses, build_lexicon
 from kb.export_pages import article_path, popular_articles
 
 WEIGHT_SCALE = 1000  # weights are written as integers (three decimals)
 MAX_POSTINGS = 400  # per term, the best-weighted documents (the live search keeps 200 candidates)
 SHARD_BYTES = 6000  # target size of a shard before compression
 MAX_INITIALS = 6  # longest 초성 query read off the titles
-VERB_TAGS = ("VV", "VA")
 
 
 def fnv1a(text: str) -> int:
@@ -87,39 +87,14 @@ def _postings(row) -> list[list[int]]:
     return [deltas, weights]
 
 
-def _contracted(stem: str) -> list[str]:
-    """Spellings of a vowel-final verb stem before 어/았/ㄴ/ㄹ endings: 바꾸 -> 바꿔, 바꿨, 바꾼, 바꿀.
-
-    Only what differs from the stem itself (a stem with a final consonant is a prefix of its forms).
-    """
-    last = stem[-1]
-    if not is_syllable(last):
-        return []
-    index = ord(last) - 0xAC00
-    initial, vowel, final = index // 588, (index % 588) // 28, index % 28
-    if final:
-        return []
-    contractions = {8: 9, 13: 14, 20: 6, 0: 0, 4: 4, 18: 4}  # ㅗ→ㅘ ㅜ→ㅝ ㅣ→ㅕ ㅏ ㅓ ㅡ→ㅓ
-    forms = []
-
-    def syllable(v: int, f: int) -> str:
-        return chr(0xAC00 + (initial * 21 + v) * 28 + f)
-
-    for f in (4, 8, 17, 20):  # ㄴ ㄹ ㅂ ㅆ on the stem's own vowel (간, 갈, 갑니다, 갔)
-        forms.append(stem[:-1] + syllable(vowel, f))
-    if vowel in contractions:
-        v = contractions[vowel]
-        forms += [stem[:-1] + syllable(v, 0), stem[:-1] + syllable(v, 20)]
-    return forms
-
-
 class SearchData:
     """Collects every table the browser needs from the corpus and the live build."""
 
-    def __init__(self, corpus: Corpus, table: ScoreTable, term_weights):
+    def __init__(self, corpus: Corpus, table: ScoreTable, term_weights, synonyms: Synonyms, index_root: Path):
         self.corpus = corpus
         self.table = table
         self.term_weights = term_weights
+        self.synonym_groups = synonyms.groups  # as the build analysed them
         public = {a.id for a in corpus.public}
         # public documents in build order: their position is their number in the browser
         self.docnums = [n for n, i in enumerate(table.ids) if i in public]
@@ -127,11 +102,14 @@ class SearchData:
         self.numbers[self.docnums] = np.arange(len(self.docnums))
         self.articles = [corpus.get(table.ids[n]) for n in self.docnums]
         self.vocabulary = self._vocabulary()
-        # words of internal articles that no public one uses: never written anywhere
         internal = [a for a in corpus.articles if not a.is_public]
-        self.internal_only = {
-            t.text for a in internal for text in (a.title, *a.questions, *a.tags, a.text) for t in analyze(text)
-        } - set(self.vocabulary)
+        self.texts = [t for a in self.articles for t in (a.title, *a.questions, *a.tags, a.text)]
+        internal_texts = [t for a in internal for t in (a.title, *a.questions, *a.tags, a.text)]
+        self.analyses = analyses(self.texts + internal_texts, index_root)  # the build's: no Kiwi
+        # words of internal articles that no public one uses: never written anywhere
+        self.internal_only = {t.text for text in internal_texts for t in self.analyses.get(text, ((), ()))[0]} - set(
+            self.vocabulary
+        )
 
     def _remap(self, row):
         """The row in browser numbering (public documents only, in build order)."""
@@ -168,36 +146,9 @@ class SearchData:
         return out
 
     def lexicon(self) -> dict[str, list]:
-        """Surface form -> [term, document frequency] from Kiwi's reading of every public text and
-        of the synonym groups; term "" for particles and endings (known, but not searched)."""
-        texts = [t for a in self.articles for t in (a.title, *a.questions, *a.tags, a.text)]
-        texts += [str(word) for group in self.corpus.synonyms for word in group]
-        seen: dict[str, Counter] = defaultdict(Counter)
-        stems = set()
-        for forms in surface_forms(texts):
-            for surface, term, tag in forms:
-                if term in self.internal_only:
-                    continue
-                seen[surface][term] += 1
-                if term and tag.split("-")[0] in VERB_TAGS:
-                    stems.add(term)
-        tokens = {t for terms in seen.values() for t in terms}
-        for term in self.vocabulary:
-            seen[term][term] += 1
-        for stem in sorted(stems):
-            for form in _contracted(stem):
-                seen[form][stem] += 1
-        lexicon = {}
-        for surface, terms in seen.items():
-            if not surface.strip() or " " in surface:
-                continue
-            term = min(terms, key=lambda t: (-terms[t], t))
-            lexicon[surface] = [term, self.vocabulary.get(term, 0)]
-            if term and term not in tokens:
-                # a compound the index holds whole (분실신고): a query is cut into its parts, and the
-                # compound is added beside them, as indexer/query.find_compounds does
-                lexicon[surface].append(1)
-        return lexicon
+        """Surface form -> [term, document frequency] (kb/export_lexicon.py)."""
+        synonym_terms = sorted({t for group in self.synonym_groups for variant in group for t in variant})
+        return build_lexicon(self.texts, self.analyses, synonym_terms, self.vocabulary, self.internal_only)
 
     def initials(self) -> dict[str, str]:
         """초성 needle -> reading, as ``Suggester.decode_initials`` reads it (commonest; most spaces)."""
@@ -230,7 +181,7 @@ class SearchData:
     def synonyms(self) -> list[list[list[str]]]:
         """Synonym groups as analyzed term sequences; variants with an internal-only word are left out."""
         groups = []
-        for variants in Synonyms(self.corpus.synonyms).groups:
+        for variants in self.synonym_groups:
             kept = [list(v) for v in variants if not any(t in self.internal_only for t in v)]
             if len(kept) > 1:
                 groups.append(kept)
@@ -262,13 +213,17 @@ def _sharded(kind: str, items: dict, count: int, key) -> Iterator[tuple[str, str
         yield f"{kind}/{number}.js", _script(kind, number, shard)
 
 
-def search_files(corpus: Corpus, build: Path) -> Iterator[tuple[str, str]]:
-    """(path under static/search/, script text) for every file of the browser's index, from ``build``
-    (a build folder: the scores are those the live search computes on it)."""
+def search_files(corpus: Corpus, index_root: Path) -> Iterator[tuple[str, str]]:
+    """(path under static/search/, script text) for every file of the browser's index, from the
+    live build under ``index_root``: its score table (the weights the live search ranks by), its
+    synonyms and the analyses its analysis cache holds, so no Kiwi runs for what it analysed."""
+    from indexer import live_path
+    from indexer.build import read_synonyms
     from indexer.tables import load as load_tables
 
-    table = open_table(build, audiences=("public",))
-    data = SearchData(corpus, table, load_tables(build).weights)
+    build = live_path(index_root)
+    tables = load_tables(build)
+    data = SearchData(corpus, tables.scores, tables.weights, read_synonyms(build), index_root)
     postings, lexicon, initials_table = data.postings(), data.lexicon(), data.initials()
     vocabulary = {w: df for w, df in data.vocabulary.items() if len(w) >= 2 and all(is_syllable(c) for c in w)}
     documents = data.documents()

@@ -188,3 +188,35 @@ def test_internal_only_words_are_not_in_the_search_index(exported):
     keys |= {t for group in meta["synonyms"] for variant in group for t in variant}
     assert "분실" in keys and "잃어버리" in keys  # the public vocabulary is there
     assert not internal_only & keys
+
+
+def test_export_reads_the_builds_analyses_and_runs_no_kiwi(corpus, tmp_path, monkeypatch):
+    """Kiwi read every text when the build was made: the export takes those analyses from the
+    build's cache; without the cache it asks Kiwi again and writes the same bytes."""
+    import shutil
+
+    from kb.corpus import load_corpus
+    from kb.export import export_site, published_corpus
+    from kb.indexing import build
+
+    index = tmp_path / "index"
+    build(load_corpus(corpus), index)
+    published, _ = published_corpus(index)
+    asked: list[int] = []
+
+    def no_kiwi(texts, progress=None):
+        asked.append(len(texts))
+        raise AssertionError(f"Kiwi asked for {len(texts)} texts the build analysed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("kb.export_lexicon.analyze_batch", no_kiwi)
+        export_site(published, tmp_path / "from-cache", index_dir=index)
+    assert not asked
+    shutil.rmtree(index / "cache")
+    export_site(published, tmp_path / "from-kiwi", index_dir=index)
+    assert files(tmp_path / "from-cache") == files(tmp_path / "from-kiwi")
+    lexicon = {}
+    for path in (tmp_path / "from-cache" / "static" / "search" / "l").glob("*.js"):
+        lexicon |= shard_data(path)
+    assert lexicon["잃어버렸"][0] == "잃어버리" and lexicon["분실"][0] == "분실"
+    assert lexicon["를"] == ["", 0]  # a particle: known, not searched
