@@ -265,6 +265,13 @@ def pinned(analyses: Mapping[str, Analysis]) -> Iterator[None]:
             del _pinned[next(i for i, m in enumerate(_pinned) if m is analyses)]
 
 
+def forget() -> None:
+    """Empty the in-process analysis caches (benchmarks time a query as if never seen)."""
+    with _cache_lock:
+        _cache.clear()
+    plausibility.cache_clear()
+
+
 def _remember(text: str, result: Analysis) -> None:
     with _cache_lock:
         _cache[text] = result
