@@ -340,7 +340,14 @@ class _TermTokenizer(Tokenizer):
 
 
 class KiwiTokenizer(_TermTokenizer):
-    """Content morphemes (particles and endings dropped, verbs reduced to their stems) and compounds."""
+    """Content morphemes (particles and endings dropped, verbs reduced to their stems)."""
+
+    def _terms(self, value: str) -> list[Term]:
+        return analyze(value)
+
+
+class KeywordTokenizer(_TermTokenizer):
+    """Content morphemes and each compound whole: for tags, keywords an editor wrote as one unit."""
 
     def _terms(self, value: str) -> list[Term]:
         return index_terms(value)
@@ -355,6 +362,10 @@ class NgramTokenizer(_TermTokenizer):
 
 def korean_analyzer() -> KiwiTokenizer:
     return KiwiTokenizer()
+
+
+def keyword_analyzer() -> KeywordTokenizer:
+    return KeywordTokenizer()
 
 
 def ngram_analyzer() -> NgramTokenizer:

@@ -133,9 +133,18 @@ def _resegment(word: str, speller: Speller) -> str | None:
 
 
 def find_compounds(text: str, terms: list[str], speller: Speller) -> list[str]:
-    """Compounds of ``text`` the index holds: written together (선결제하기 → 선결제) or as
-    neighbouring words (선 결제 → 선결제, 분실 신고 → 분실신고)."""
-    found = [c.text for c in compounds(text)]
+    """Other segmentations of ``text``'s compounds that the index holds (Nori's mixed mode, at query time).
+
+    Kiwi cuts one compound differently by context (선결제: one noun after 할부, 선결 + 제 alone,
+    선 + 결제 in 선결제하기), and the index keeps whatever it cut in each article (whole compounds
+    only in tags). So each run of nouns written together is also looked up whole (선결제하기 →
+    선결제), as Kiwi reads it alone (선결제 → 선결) and split against the vocabulary (연회비반환 →
+    연회비 + 반환); neighbouring words are joined (분실 신고 → 분실신고: a tag written as one word).
+    """
+    found = []
+    for run in compounds(text):
+        found += [run.text, *(t.text for t in analyze(run.text))]
+        found += split_known(run.text, speller.__contains__)[0]
     analyzed = analyze(text)
     for left, right in zip(analyzed, analyzed[1:], strict=False):
         if not text[left.end : right.start].strip():

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from whoosh import fields
 
-from indexer.analysis import korean_analyzer, ngram_analyzer
+from indexer.analysis import keyword_analyzer, korean_analyzer, ngram_analyzer
 
 # Fields searched with Kiwi terms, and the n-gram fields under them.
 TEXT_FIELDS = ("title", "questions", "tags", "body")
@@ -45,7 +45,7 @@ def make_schema() -> fields.Schema:
         audience=fields.ID(stored=True),
         title=fields.TEXT(analyzer=korean, stored=True),
         questions=fields.TEXT(analyzer=korean),
-        tags=fields.TEXT(analyzer=korean),
+        tags=fields.TEXT(analyzer=keyword_analyzer()),
         body=fields.TEXT(analyzer=korean),
         head_ng=fields.TEXT(analyzer=ngram),
         body_ng=fields.TEXT(analyzer=ngram),

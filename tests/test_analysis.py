@@ -1,7 +1,7 @@
 import pickle
 import unicodedata
 
-from indexer.analysis import KiwiTokenizer, NgramTokenizer, analyze, ngrams
+from indexer.analysis import KeywordTokenizer, KiwiTokenizer, NgramTokenizer, analyze, ngrams
 
 
 def terms(text):
@@ -50,7 +50,7 @@ def test_whoosh_tokens_carry_offsets():
 
 
 def test_analyzers_pickle_small_without_kiwi():
-    for analyzer in (KiwiTokenizer(), NgramTokenizer()):
+    for analyzer in (KiwiTokenizer(), KeywordTokenizer(), NgramTokenizer()):
         data = pickle.dumps(analyzer)
         assert len(data) < 200
         assert pickle.loads(data) == analyzer
@@ -70,13 +70,20 @@ def test_analysis_is_thread_safe():
     assert concurrent == serial
 
 
-def test_compounds_are_indexed_beside_their_parts():
+def test_compounds_are_indexed_whole_only_in_keywords():
     from indexer.analysis import index_terms
 
-    # Kiwi reads 선결제 as 선결 + 제 alone and as one noun after 할부: the compound is indexed either way
+    def tokens(tokenizer, text):
+        return [t.text for t in tokenizer(text)]
+
+    # Kiwi reads 선결제 as 선결 + 제 alone and as one noun after 할부: a tag is indexed whole either way
     assert "선결제" in [t.text for t in index_terms("선결제하기")]
     assert "선결제" in [t.text for t in index_terms("할부 선결제")]
     assert [t.text for t in index_terms("분실신고하려면")] == ["분실", "신고", "분실신고"]
     assert "재발급" in [t.text for t in index_terms("재발급받기")]
     # words written apart stay apart at index time; the query side joins them (query.find_compounds)
     assert [t.text for t in index_terms("선 결제")] == ["선", "결제"]
+    # tags hold the compound beside its parts; running text holds what Kiwi cut, once
+    assert tokens(KeywordTokenizer(), "분실신고") == ["분실", "신고", "분실신고"]
+    assert tokens(KiwiTokenizer(), "분실신고하려면") == ["분실", "신고"]
+    assert "연회비" not in tokens(KiwiTokenizer(), "카드를 해지하면 연회비를 돌려받을 수 있나요?")

@@ -153,6 +153,26 @@ def test_query_weights_come_from_the_articles_heads(real_engine):
     assert ((("선결제",), 1.0)) in weighted_terms(plan)
 
 
+def test_query_compounds_are_resegmented_against_the_vocabulary():
+    from indexer.query import find_compounds
+    from indexer.typo import Speller
+
+    speller = Speller({w: 1 for w in ("선결제", "선결", "연회비", "반환", "분실신고", "결제", "할부")})
+    # 선결제하기 is cut 선 + 결제 by Kiwi: looked up whole, and as Kiwi reads 선결제 alone (선결 + 제)
+    assert set(find_compounds("할부 선결제하기", ["할부", "선", "결제"], speller)) == {"선결제", "선결"}
+    # Kiwi cuts 연회비반환 into 연 + 회비 + 반환: the vocabulary's own word 연회비 is found in it
+    assert "연회비" in find_compounds("연회비반환", ["연", "회비", "반환"], speller)
+    # neighbouring words joined, when the index holds them as one word (a tag)
+    assert find_compounds("분실 신고", ["분실", "신고"], speller) == ["분실신고"]
+    assert find_compounds("분실 신고", ["분실", "신고"], Speller({"분실": 1})) == []
+
+
+def test_a_whole_word_match_is_not_outranked_by_the_same_word_cut_in_parts(real_engine):
+    # ben-annual-fee asks exactly this; cancel-annual-fee-refund's title has 연회비, which Kiwi cuts
+    # into 연 + 회비 there: indexing the compound beside those parts counted it twice
+    assert real_engine.search("연회비 언제 나가요", limit=1).hits[0].id == "ben-annual-fee"
+
+
 def test_compounds_meet_however_they_are_written(real_engine):
     for query in ("할부 선결제하기", "할부 선결제", "할부 선 결제"):
         assert "inst-prepay" in [h.id for h in real_engine.search(query, limit=3).hits], query
