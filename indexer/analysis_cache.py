@@ -79,33 +79,40 @@ def _connect(path: Path) -> sqlite3.Connection:
     return db
 
 
+LOOKUP_LIMIT = 500  # fewer keys than this are looked up one by one; more, the whole table is read
+
+
 def _read(path: Path, keys: set[str]) -> dict[str, Analysis]:
     """The cached analyses of ``keys``; a damaged row is skipped, a damaged file raises sqlite3.DatabaseError."""
     found: dict[str, Analysis] = {}
-    if not path.exists():
+    if not path.exists() or not keys:
         return found
     db = _connect(path)
     try:
-        for key, value in db.execute("SELECT key, value FROM analysis"):
-            if key in keys:
-                try:
-                    found[key] = _decode(value)
-                except (ValueError, TypeError):
-                    continue
+        if len(keys) < LOOKUP_LIMIT:  # an incremental build: a few texts of a large cache
+            rows = ((k, v) for k in keys for (v,) in db.execute("SELECT value FROM analysis WHERE key = ?", (k,)))
+        else:
+            rows = ((k, v) for k, v in db.execute("SELECT key, value FROM analysis") if k in keys)
+        for key, value in rows:
+            try:
+                found[key] = _decode(value)
+            except (ValueError, TypeError):
+                continue
     finally:
         db.close()
     return found
 
 
-def _write(path: Path, keep: set[str], new: dict[str, Analysis]) -> None:
+def _write(path: Path, keep: set[str] | None, new: dict[str, Analysis]) -> None:
+    """Add ``new``; drop every row not in ``keep`` (None: drop nothing)."""
     db = _connect(path)
     try:
         db.execute("BEGIN IMMEDIATE")
-        stale = [(k,) for (k,) in db.execute("SELECT key FROM analysis") if k not in keep]
+        stale = [] if keep is None else [(k,) for (k,) in db.execute("SELECT key FROM analysis") if k not in keep]
         db.executemany("DELETE FROM analysis WHERE key = ?", stale)
         db.executemany("INSERT OR REPLACE INTO analysis VALUES (?, ?)", [(k, _encode(a)) for k, a in new.items()])
         db.execute("COMMIT")
-        if len(stale) > 1000 and len(stale) > len(keep):
+        if keep is not None and len(stale) > 1000 and len(stale) > len(keep):
             db.execute("VACUUM")
     finally:
         db.close()
@@ -138,11 +145,13 @@ def analyse_cached(
     index_root: Path,
     version: str,
     progress: Callable[[int, int], None] | None = None,
+    prune: bool = True,
 ) -> tuple[dict[str, Analysis], int]:
     """Every text's analysis (text -> analysis), Kiwi's batch call only for texts not cached.
 
     Returns the analyses and how many texts went to Kiwi (``progress(done, total)`` counts
-    those). The cache file is then made to hold exactly these texts.
+    those). The cache file is then made to hold exactly these texts (``prune``), or these texts
+    are added to it (an incremental build sees only the changed articles' texts).
     """
     wanted = [t for t in dict.fromkeys(texts) if t and t.strip()]
     keys = {text: text_key(text) for text in wanted}
@@ -155,10 +164,12 @@ def analyse_cached(
     todo = [t for t in wanted if keys[t] not in cached]
     fresh = analyze_batch(todo, progress)
     result = {t: cached[keys[t]] if keys[t] in cached else fresh[t] for t in wanted}
+    if not todo and not prune:
+        return result, 0  # nothing to add
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            _write(path, set(keys.values()), {keys[t]: fresh[t] for t in todo})
+            _write(path, set(keys.values()) if prune else None, {keys[t]: fresh[t] for t in todo})
         except sqlite3.DatabaseError:
             _discard(path)
             _write(path, set(keys.values()), {keys[t]: result[t] for t in wanted})

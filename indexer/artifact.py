@@ -4,8 +4,9 @@ Layout under the index root::
 
     current -> builds/20261125T135012123456-3f2a9c   (symlink, replaced atomically)
     builds/<name>/                                   one immutable, self-contained build:
-        Whoosh segment files
-        tables/*.json      derived at build time (vocabularies, suggestions, documents)
+        Whoosh segment files (shared by hard links with the build before, if it was incremental)
+        segments/<segment id>.npz   each segment's term statistics (indexer/postings.py), linked with it
+        tables/*.json      derived at build time (vocabularies, suggestions, documents, digests)
         app/*.json         what the application serves (articles as rendered, categories)
         synonyms.json      the synonym groups the build was made with
         meta.json          content hash, versions, and a sha256 of every other file
@@ -27,7 +28,7 @@ from pathlib import Path
 
 META = "meta.json"
 STAGING_SUFFIX = ".tmp"
-FORMAT_VERSION = 2  # bump when the folder layout changes: older builds are then rebuilt
+FORMAT_VERSION = 3  # bump when the folder layout changes: older builds are then rebuilt
 
 
 class IndexNotFound(Exception):
@@ -68,18 +69,30 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def checksums(build: Path) -> dict[str, dict]:
-    """Every file of a build except meta.json: relative path -> {size, sha256}."""
+def checksums(build: Path, known: dict[str, tuple[int, dict]] | None = None) -> dict[str, dict]:
+    """Every file of a build except meta.json: relative path -> {size, sha256}.
+
+    ``known``: name -> (inode, entry) of files another build recorded: a file that is a hard link
+    to that inode, with the recorded size, takes the recorded entry (its bytes are those bytes)."""
     out = {}
+    known = known or {}
     for path in sorted(p for p in build.rglob("*") if p.is_file()):
         name = path.relative_to(build).as_posix()
-        if name != META:
-            out[name] = {"size": path.stat().st_size, "sha256": file_sha256(path)}
+        if name == META:
+            continue
+        stat = path.stat()
+        inode, entry = known.get(name, (None, None))
+        if entry is not None and inode == stat.st_ino and entry["size"] == stat.st_size:
+            out[name] = dict(entry)
+        else:
+            out[name] = {"size": stat.st_size, "sha256": file_sha256(path)}
     return out
 
 
-def verify_build(build: Path) -> dict:
-    """meta.json of ``build`` if every file it lists is there, whole and unchanged; else DamagedBuild."""
+def verify_build(build: Path, *, hashes: bool = True) -> dict:
+    """meta.json of ``build`` if every file it lists is there, whole and unchanged; else DamagedBuild.
+
+    ``hashes=False`` checks presence and sizes only (cheap: no file is read)."""
     meta = read_build_meta(build)
     files = meta.get("files")
     if meta.get("format") != FORMAT_VERSION or not isinstance(files, dict) or not files:
@@ -92,7 +105,7 @@ def verify_build(build: Path) -> dict:
             raise DamagedBuild(f"{build}: {name} is missing") from None
         if size != expected["size"]:
             raise DamagedBuild(f"{build}: {name} has {size} bytes, expected {expected['size']}")
-        if file_sha256(path) != expected["sha256"]:
+        if hashes and file_sha256(path) != expected["sha256"]:
             raise DamagedBuild(f"{build}: {name} does not match its checksum")
     return meta
 

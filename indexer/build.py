@@ -1,9 +1,17 @@
 """Index builds: write a complete, self-contained build beside the live one, then switch atomically.
 
-The steps, in order (each a function below, so a faster or incremental build can replace one):
-analyse documents -> write the Whoosh index -> write derived tables -> write the
-application's files -> checksums into meta.json -> rename the staging folder -> switch
-``current``. The folder layout is described in ``indexer/artifact.py``.
+The steps, in order (each a function below): analyse documents -> write the Whoosh index ->
+write derived tables -> write the application's files -> checksums into meta.json -> rename the
+staging folder -> switch ``current``. The folder layout is described in ``indexer/artifact.py``.
+
+Incremental: when the live build verifies and was made by the same engine code, the new build
+starts as hard links to its segments (Whoosh never writes into a segment file: deletions live in
+the TOC, which is written as a new file and renamed), deletes the changed and removed articles by
+id, adds the changed and new ones as one small segment (merging the other small segments into it,
+never the big one), and derives every table from the segments' statistics
+(``indexer/postings.py``): the same tables, and so the same rankings, as a full build. Nothing is
+ever written into a linked file; every file this build writes is new. ``force`` builds from
+nothing; so does a build when the deleted documents would pass a quarter of the index.
 
 A build that fails or is killed (bad input, full disk, Ctrl-C, SIGKILL) leaves ``current``
 untouched, so servers keep answering from the previous build; the next build removes the
@@ -21,13 +29,14 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import whoosh
 from whoosh import index as whoosh_index
 
 from indexer import tables
-from indexer.analysis import Analysis, pinned
+from indexer.analysis import Analysis, pinned, reusing_terms
 from indexer.analysis_cache import analyse_cached
 from indexer.artifact import (
     FORMAT_VERSION,
@@ -39,6 +48,7 @@ from indexer.artifact import (
     live_path,
     verify_build,
 )
+from indexer.postings import SEGMENTS, SegmentPostings, read_corpus, sidecar_path
 from indexer.schema import IndexDoc, make_schema, to_fields
 from indexer.synonyms import Synonyms
 
@@ -46,8 +56,21 @@ ANALYZER_VERSION = "kiwi-6"  # kiwi-6: compounds indexed whole only in tags (ind
 KEEP_BUILDS = 2  # the live build and the one before it (a running server may still hold it; the fallback)
 APP_FOLDER = "app"
 SYNONYMS_FILE = "synonyms.json"
+DIGESTS_FILE = "digests.json"  # tables/: article id -> digest of what was indexed (the next build's diff)
+MAX_DELETED_SHARE = 0.25  # past this share of deleted documents in the index, build from nothing
+WRITELOCK = "MAIN_WRITELOCK"
 
 Progress = Callable[[int, int], None]
+
+
+@lru_cache(maxsize=1)
+def engine_fingerprint() -> str:
+    """A hash of the engine's code: a build reuses the live build's segments and tables only if
+    the same code made them (an edited analyser, schema or formula means a build from nothing)."""
+    digest = hashlib.sha256(whoosh.versionstring().encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass
@@ -62,18 +85,40 @@ class BuildInfo:
     repaired: str | None = None  # why the live build was rebuilt although nothing changed
     analysed: int | None = None  # texts sent to Kiwi (the rest came from the analysis cache)
     texts: int | None = None  # distinct texts analysed or read from the cache
+    incremental: bool = False  # built on the live build's segments
+    changed: int | None = None  # articles added or rewritten (an incremental build)
+    removed: int | None = None  # articles deleted from the index (changed or gone)
+
+
+def doc_digest(doc: IndexDoc) -> str:
+    """What decides whether an article must be indexed again."""
+    return hashlib.sha256(json.dumps(vars(doc), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
 def content_hash(
-    docs: Sequence[IndexDoc], synonyms: Sequence[Sequence[str]] = (), attachments: Mapping[str, object] | None = None
+    docs: Sequence[IndexDoc],
+    synonyms: Sequence[Sequence[str]] = (),
+    attachments: Mapping[str, object] | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> str:
     """A hash of everything that reaches the build, so an unchanged corpus is not rebuilt."""
-    digest = hashlib.sha256(f"{ANALYZER_VERSION}/{FORMAT_VERSION}/whoosh-{whoosh.versionstring()}".encode())
-    for doc in sorted(docs, key=lambda d: d.id):
-        digest.update(json.dumps(asdict(doc), ensure_ascii=False, sort_keys=True).encode())
+    digests = digests if digests is not None else {d.id: doc_digest(d) for d in docs}
+    digest = hashlib.sha256(f"{ANALYZER_VERSION}/{FORMAT_VERSION}/{engine_fingerprint()}".encode())
+    for doc_id in sorted(digests):
+        digest.update(f"{doc_id}\0{digests[doc_id]}\0".encode())
     extra = {"synonyms": [list(g) for g in synonyms], "attachments": attachments or {}}
     digest.update(json.dumps(extra, ensure_ascii=False, sort_keys=True, default=str).encode())
     return digest.hexdigest()
+
+
+@dataclass
+class Update:
+    """What an incremental build changes in the live build's index."""
+
+    previous: Path
+    meta: dict
+    removed: list[str]  # ids to delete: changed or gone
+    added: list[IndexDoc]  # documents to add: changed or new
 
 
 def build_index(
@@ -89,21 +134,24 @@ def build_index(
 
     ``attachments`` are the application's own files (name -> JSON value), written into
     ``app/<name>.json`` so a server needs nothing outside the build. Unless ``force``, an
-    unchanged corpus is skipped, but only if the live build still verifies.
+    unchanged corpus is skipped, but only if the live build still verifies, and a changed one is
+    built on the live build's segments (see the module docstring).
     """
     root = Path(index_root)
     root.mkdir(parents=True, exist_ok=True)
-    digest = content_hash(docs, synonyms, attachments)
+    digests = {doc.id: doc_digest(doc) for doc in docs}
+    digest = content_hash(docs, synonyms, attachments, digests)
     with _build_lock(root):
         builds = root / "builds"
         builds.mkdir(exist_ok=True)
         _remove_staging(builds)  # only a killed build leaves one: we hold the lock
         repaired = None
+        live: tuple[Path, dict] | None = None
         if not force:
             try:
-                meta = verify_build(live_path(root))
-                if meta.get("content_hash") == digest:
-                    fields = {k: meta[k] for k in ("path", "documents", "content_hash", "built_at", "seconds")}
+                live = (live_path(root), verify_build(live_path(root)))
+                if live[1].get("content_hash") == digest:
+                    fields = {k: live[1][k] for k in ("path", "documents", "content_hash", "built_at", "seconds")}
                     return BuildInfo(**fields, skipped=True)
             except IndexNotFound:
                 pass
@@ -115,22 +163,35 @@ def build_index(
         staging, final = builds / (name + STAGING_SUFFIX), builds / name
         staging.mkdir()
         try:
-            analyses, analysed = analyse(docs, root, progress)
-            with pinned(analyses):
-                reader_tables = write_index(docs, staging, _after(analysed, progress))
-            tables.write(reader_tables, staging)
-            write_app_files(staging, synonyms, attachments or {})
+            update = plan_update(live, docs, digests) if live else None
+            if update is None:
+                analyses, analysed = analyse(docs, root, progress)
+                with pinned(analyses):
+                    write_index(docs, digests, staging, _after(analysed, progress))
+            else:
+                link_segments(update.previous, staging)
+                analyses, analysed = analyse(update.added, root, progress, prune=False)
+                with pinned(analyses):
+                    update_index(update, digests, staging, _after(analysed, progress))
+            previous = update.previous if update else None
+            tables.write(derive_tables(staging, docs, digests, previous), staging)
+            (staging / tables.TABLES / DIGESTS_FILE).write_text(json.dumps(digests), encoding="utf-8")
+            write_app_files(staging, synonyms, attachments or {}, previous)
             info = BuildInfo(
                 path=str(final),
                 documents=len(docs),
                 content_hash=digest,
                 built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                seconds=round(time.perf_counter() - started, 3),
+                seconds=0.0,
                 repaired=repaired,
                 analysed=analysed,
                 texts=len(analyses),
+                incremental=update is not None,
+                changed=len(update.added) if update else None,
+                removed=len(update.removed) if update else None,
             )
-            write_meta(staging, info)
+            info.seconds = round(time.perf_counter() - started, 3)
+            write_meta(staging, info, update.previous if update else None, update.meta if update else None)
             os.rename(staging, final)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -140,16 +201,36 @@ def build_index(
     return info
 
 
+def plan_update(live: tuple[Path, dict], docs: Sequence[IndexDoc], digests: Mapping[str, str]) -> Update | None:
+    """The changes to make to the live build, or None when it must be built from nothing (another
+    engine made it, or too much of its index would be deleted documents)."""
+    previous, meta = live
+    if meta.get("engine") != engine_fingerprint():
+        return None
+    try:
+        old = json.loads((previous / tables.TABLES / DIGESTS_FILE).read_text(encoding="utf-8"))
+        numbers = len(json.loads((previous / tables.TABLES / "documents.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+    removed = [doc_id for doc_id, known in old.items() if digests.get(doc_id) != known]
+    added = [d for d in docs if old.get(d.id) != digests[d.id]]
+    deleted = numbers - (len(old) - len(removed))  # document numbers that would not be live
+    if deleted > MAX_DELETED_SHARE * (numbers + len(added)):
+        return None
+    return Update(previous, meta, removed, added)
+
+
 def analyse(
-    docs: Sequence[IndexDoc], index_root: Path, progress: Progress | None = None
+    docs: Sequence[IndexDoc], index_root: Path, progress: Progress | None = None, prune: bool = True
 ) -> tuple[dict[str, Analysis], int]:
     """Every text's analysis: from the previous builds' cache, Kiwi's batch call for the rest.
 
     Returns the analyses and how many texts Kiwi analysed. Progress counts those texts, then
-    the documents written (one bar for the whole build, so its time estimate covers both)."""
+    the documents written (one bar for the whole build, so its time estimate covers both).
+    ``prune``: the cache keeps only these texts (a full build); an incremental build adds to it."""
     texts = (text for doc in docs for text in (doc.title, doc.body, *doc.questions, *doc.tags))
     told = (lambda done, total: progress(done, total + len(docs))) if progress else None
-    return analyse_cached(texts, index_root, ANALYZER_VERSION, told)
+    return analyse_cached(texts, index_root, ANALYZER_VERSION, told, prune=prune)
 
 
 def _after(offset: int, progress: Progress | None) -> Progress | None:
@@ -159,43 +240,177 @@ def _after(offset: int, progress: Progress | None) -> Progress | None:
     return lambda done, total: progress(offset + done, offset + total)
 
 
-def write_index(docs: Sequence[IndexDoc], folder: Path, progress: Progress | None) -> tables.Tables:
-    """The Whoosh segments, and the tables derived from them."""
+def _add_documents(writer, docs: Sequence[IndexDoc], digests: Mapping[str, str], progress: Progress | None):
+    """Add ``docs`` to ``writer``; their statistics as the writer tokenizes them (once: ``reusing_terms``)."""
+    collector = SegmentPostings.Collector()
+    schema = writer.schema
+
+    def tokens(fieldname: str, value: str) -> list[str]:
+        return [term.text for term in schema[fieldname].analyzer.terms(value)]
+
+    with reusing_terms() as memo:
+        for done, doc in enumerate(docs, 1):
+            fields = to_fields(doc)
+            collector.add(fields, digests[doc.id], tokens)
+            writer.add_document(**fields)
+            memo.clear()
+            if progress:
+                progress(done, len(docs))
+    return collector.result()
+
+
+def write_index(docs: Sequence[IndexDoc], digests: Mapping[str, str], folder: Path, progress: Progress | None) -> None:
+    """The Whoosh segment of ``docs``, and its statistics beside it."""
     ix = whoosh_index.create_in(str(folder), make_schema())
     writer = ix.writer()
     try:
-        for done, doc in enumerate(docs, 1):
-            writer.add_document(**to_fields(doc))
-            if progress:
-                progress(done, len(docs))
+        postings = _add_documents(writer, docs, digests, progress)
         writer.commit()
     except BaseException:
         writer.cancel()
         raise
-    with ix.reader() as reader:
-        derived = tables.derive(reader, docs)
+    _write_sidecars(ix, folder, {}, postings, [])
     ix.close()
-    return derived
 
 
-def write_app_files(folder: Path, synonyms: Sequence[Sequence[str]], attachments: Mapping[str, object]) -> None:
-    """The synonyms (as written and as analyzed) and the application's own files."""
-    analyzed = Synonyms(synonyms)
-    data = {"groups": [list(g) for g in synonyms], "analyzed": analyzed.groups, "skipped": analyzed.skipped}
-    (folder / SYNONYMS_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+def link_segments(previous: Path, staging: Path) -> None:
+    """Hard links to the previous build's segment files, TOC and segment statistics: the new build
+    shares them (same inode, so no copy and no checksum to compute again) and never writes into
+    them: Whoosh writes a new TOC and renames it over nothing; deleting a link leaves the other."""
+    for path in previous.iterdir():
+        if path.is_file() and path.name.startswith(("MAIN_", "_MAIN_")) and path.name != WRITELOCK:
+            os.link(path, staging / path.name)
+    (staging / SEGMENTS).mkdir()
+    for path in (previous / SEGMENTS).iterdir():
+        os.link(path, staging / SEGMENTS / path.name)
+
+
+def update_index(update: Update, digests: Mapping[str, str], folder: Path, progress: Progress | None) -> None:
+    """Delete the changed and removed articles, add the changed and new ones as a new segment.
+
+    The merge policy keeps the biggest segment as it is and merges every other (small) segment
+    into the new one, so an index has at most two segments and the big one is never rewritten."""
+    from whoosh.reading import SegmentReader
+
+    ix = whoosh_index.open_dir(str(folder))
+    old_postings = {s.segment_id(): SegmentPostings.load(sidecar_path(folder, s.segment_id())) for s in ix._segments()}
+    merged: list = []
+
+    def keep_the_biggest(writer, segments):
+        if len(segments) <= 1:
+            return segments
+        biggest = max(segments, key=lambda s: s.doc_count_all())
+        for segment in segments:
+            if segment is not biggest:
+                reader = SegmentReader(writer.storage, writer.schema, segment)
+                writer.add_reader(reader)
+                reader.close()
+                merged.append(segment)
+        return [biggest]
+
+    writer = ix.writer()
+    try:
+        for doc_id in update.removed:
+            writer.delete_by_term("id", doc_id)
+        postings = _add_documents(writer, update.added, digests, progress)
+        writer.commit(mergetype=keep_the_biggest)
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+    ix = whoosh_index.open_dir(str(folder))
+    _write_sidecars(ix, folder, old_postings, postings, merged)
+    ix.close()
+
+
+def _write_sidecars(ix, folder: Path, old: Mapping[str, SegmentPostings], added: SegmentPostings, merged) -> None:
+    """The statistics of the segment this build wrote: the added documents, then the live
+    documents of the merged segments, in the order Whoosh copied them."""
+    parts = [added]
+    for segment in merged:
+        live = [n for n in range(segment.doc_count_all()) if not segment.is_deleted(n)]
+        parts.append(old[segment.segment_id()].take(live))
+    for segment in ix._segments():
+        path = sidecar_path(folder, segment.segment_id())
+        if path.exists():
+            continue  # a linked segment: its statistics are linked with it
+        postings = SegmentPostings.concat(parts)
+        if len(parts) == 1:  # written here, in this order: nothing to check against
+            postings.save(path)
+            continue
+        with ix.reader() as reader:
+            leaf = next(r for r, _ in reader.leaf_readers() if r.segment().segment_id() == segment.segment_id())
+            stored = [leaf.stored_fields(n)["id"] for n in range(leaf.doc_count_all())]
+        if stored != postings.ids:  # never serve statistics that do not describe the segment
+            raise RuntimeError(f"segment {segment.segment_id()}: statistics do not match its documents")
+        postings.save(path)
+
+
+def derive_tables(
+    folder: Path, docs: Sequence[IndexDoc], digests: Mapping[str, str], previous: Path | None
+) -> tables.Tables:
+    """Every table, from the segments' statistics and the TOC's deletions."""
+    corpus = read_corpus(folder)
+    if corpus is None:
+        raise RuntimeError(f"{folder}: a segment has no statistics")
+    reused = None
+    if previous is not None:
+        old = json.loads((previous / tables.TABLES / DIGESTS_FILE).read_text(encoding="utf-8"))
+        kept = {d.id for d in docs if old.get(d.id) == digests[d.id]}
+        reused = {k: v for k, v in tables.suggestion_rows_by_id(previous).items() if k in kept}
+    return tables.derive_from_postings(corpus, docs, reused)
+
+
+def write_app_files(
+    folder: Path, synonyms: Sequence[Sequence[str]], attachments: Mapping[str, object], previous: Path | None = None
+) -> None:
+    """The synonyms (as written and as analyzed) and the application's own files.
+
+    A file the previous build has with the same content is hard-linked, not written: unchanged
+    synonyms then need no analysis (no Kiwi when every text is cached)."""
+    groups = [list(g) for g in synonyms]
+    if not _link_if_same(previous, folder, SYNONYMS_FILE, lambda data: json.loads(data)["groups"] == groups):
+        analyzed = Synonyms(synonyms)
+        data = {"groups": groups, "analyzed": analyzed.groups, "skipped": analyzed.skipped}
+        (folder / SYNONYMS_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     app = folder / APP_FOLDER
     app.mkdir()
     for name, value in attachments.items():
-        (app / f"{name}.json").write_text(json.dumps(value, ensure_ascii=False, default=str), encoding="utf-8")
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        relative = f"{APP_FOLDER}/{name}.json"
+        if not _link_if_same(previous, folder, relative, lambda data, text=text: data == text):
+            (app / f"{name}.json").write_text(text, encoding="utf-8")
 
 
-def write_meta(folder: Path, info: BuildInfo) -> None:
-    """Last step before the rename: the checksums cover every file written so far."""
+def _link_if_same(previous: Path | None, folder: Path, relative: str, same: Callable[[str], bool]) -> bool:
+    if previous is None:
+        return False
+    try:
+        old = previous / relative
+        if not same(old.read_text(encoding="utf-8")):
+            return False
+        os.link(old, folder / relative)
+        return True
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def write_meta(folder: Path, info: BuildInfo, previous: Path | None = None, previous_meta: dict | None = None) -> None:
+    """Last step before the rename: the checksums cover every file written so far (a file linked
+    from the previous build, same inode and size, keeps the checksum that build recorded)."""
+    known = {}
+    if previous is not None and previous_meta is not None:
+        for name, entry in previous_meta.get("files", {}).items():
+            try:
+                known[name] = (os.stat(previous / name).st_ino, entry)
+            except OSError:
+                continue
     meta = {
         **asdict(info),
         "format": FORMAT_VERSION,
+        "engine": engine_fingerprint(),
         "versions": {"analyzer": ANALYZER_VERSION, "whoosh": whoosh.versionstring(), "format": FORMAT_VERSION},
-        "files": checksums(folder),
+        "files": checksums(folder, known),
     }
     (folder / META).write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
 
@@ -242,15 +457,17 @@ def _prune(builds: Path, keep: Path) -> None:
     ):
         if old == keep:
             continue
-        if kept < KEEP_BUILDS and _verifies(old):
+        if kept < KEEP_BUILDS and _intact(old):
             kept += 1
         else:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _verifies(build: Path) -> bool:
+def _intact(build: Path) -> bool:
+    """Every file there with its recorded size: a server verifies checksums before it serves a
+    build, so pruning need not read hundreds of megabytes again."""
     try:
-        verify_build(build)
+        verify_build(build, hashes=False)
         return True
     except DamagedBuild:
         return False

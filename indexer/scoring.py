@@ -35,6 +35,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -114,6 +115,10 @@ class ScoreTable:
     # The skipped fields' scores of Kiwi terms: the live search drops common terms only from the
     # top-level OR, so inside a synonym phrase (And) they still count.
     common: Mapping[str, Row] = field(default_factory=dict)
+    # Document number -> its place in the corpus as given to the build: equal scores rank in that
+    # order, so an incremental build (changed articles appended to a new segment) ranks ties as a
+    # full build of the same articles does. None: document number order.
+    order: np.ndarray | None = None
 
     def row(self, kind: str, term: str) -> Row | None:
         return (self.terms if kind == "t" else self.grams).get(term)
@@ -166,7 +171,8 @@ class ScoreTable:
             values = scores[matched]
             threshold = np.partition(values, len(values) - limit)[len(values) - limit]
             matched = matched[values >= threshold]
-        order = matched[np.lexsort((matched, -scores[matched]))][:limit]
+        tiebreak = matched if self.order is None else self.order[matched]
+        order = matched[np.lexsort((tiebreak, -scores[matched]))][:limit]
         return [(int(n), float(scores[n])) for n in order]
 
     def mask(self, allowed: Iterable[int] | np.ndarray) -> np.ndarray:
@@ -197,6 +203,8 @@ class ScoreTable:
             "skipped": sorted(self.skipped),
         }
         arrays["meta"] = np.array(json.dumps(meta, ensure_ascii=False))
+        if self.order is not None:
+            arrays["order"] = self.order
         with open(path, "wb") as out:
             np.savez(out, **arrays)
 
@@ -217,6 +225,7 @@ class ScoreTable:
                 )
                 for name in ("terms", "grams", "common")
             }
+            order = arrays["order"] if "order" in arrays.files else None
         return cls(
             rows["terms"],
             rows["grams"],
@@ -224,6 +233,7 @@ class ScoreTable:
             meta["ids"],
             {tuple(pair) for pair in meta["skipped"]},
             rows["common"],
+            order,
         )
 
 
@@ -339,6 +349,64 @@ def table_from_fields(rows: Sequence[Mapping[str, str]], schema, ids: Sequence[s
     return ScoreTable(kinds["terms"], kinds["grams"], count, list(ids), skipped, kinds["terms_common"])
 
 
+def table_from_postings(corpus, order: np.ndarray | None = None, documents: np.ndarray | None = None) -> ScoreTable:
+    """The table of a build from its segments' statistics (``indexer.postings.Corpus``).
+
+    Counts only live documents (N, document frequencies, average lengths): the numbers a full
+    build of the same articles computes, however many segments and deletions an incremental build
+    left (Whoosh's own scorer counts deleted documents). Same formula, same order of additions as
+    ``table_from_fields``, so the weights are bitwise those of a full build. ``documents``: a bool
+    mask; keep only these documents' postings (the statistics stay the whole build's).
+    """
+    from indexer.postings import FIELDS
+
+    live = corpus.live
+    count = int(live.sum())
+    limit = common_limit(count)
+    keep = live if documents is None else live & documents
+    words = corpus.vocabulary
+    skipped: set[tuple[str, str]] = set()
+    kinds: dict[str, Rows] = {}
+    posting_live = live[corpus.doc]
+    posting_kept = keep[corpus.doc]
+    for kind, weights in (("terms", FIELD_WEIGHTS), ("grams", NGRAM_WEIGHTS)):
+        parts: dict[bool, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {False: [], True: []}
+        for fieldname, boost in weights.items():
+            f = FIELDS.index(fieldname)
+            in_field = corpus.field == f
+            selected = in_field & posting_live
+            ids_array = corpus.term[selected].astype(np.int64)
+            df = np.bincount(ids_array, minlength=len(words))
+            lengths = np.where(live, corpus.lengths[f], 0).astype(np.float64)
+            average = (lengths.sum() / count if count else 0) or 1
+            stored = _quantized(lengths)
+            idf = np.log(count / (df + 1.0)) + 1
+            skipped.update((fieldname, words[t]) for t in np.flatnonzero(df > limit))
+            kept = in_field & posting_kept
+            ids_array = corpus.term[kept].astype(np.int64)
+            docs_array = corpus.doc[kept].astype(np.int64)
+            tf_array = corpus.tf[kept].astype(np.float64)
+            scores = (
+                boost
+                * idf[ids_array]
+                * ((tf_array * (K1 + 1)) / (tf_array + K1 * ((1 - B) + B * stored[docs_array] / average)))
+            )
+            common = df[ids_array] > limit
+            parts[False].append((ids_array[~common], docs_array[~common], scores[~common]))
+            if kind == "terms":  # n-grams never appear in a phrase: their common pairs are dropped
+                parts[True].append((ids_array[common], docs_array[common], scores[common]))
+        for common, chunks in parts.items():
+            name = f"{kind}{'_common' if common else ''}"
+            if not chunks:
+                kinds[name] = _empty_rows()
+                continue
+            term_ids_all, docs_all, scores_all = (np.concatenate(c) for c in zip(*chunks, strict=True))
+            kinds[name] = Rows.combine(words, term_ids_all, docs_all.astype(np.int32), scores_all)
+    return ScoreTable(
+        kinds["terms"], kinds["grams"], corpus.documents, list(corpus.ids), skipped, kinds["terms_common"], order
+    )
+
+
 def _quantized(lengths: np.ndarray) -> np.ndarray:
     """Field lengths as Whoosh stores them (one byte each) and reads them back."""
     from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -429,9 +497,26 @@ def open_table(
     """The table of the build in ``index_path`` (a build folder, e.g. ``build.live_path(root)``).
 
     ``audiences``: keep only those articles' postings (the static export passes ("public",));
-    ``documents``: keep only these document numbers.
+    ``documents``: keep only these document numbers. From the segments' statistics when the build
+    has them (fast, and counting only live documents as the build's own table does), else read
+    off the Whoosh index.
     """
     from whoosh import index as whoosh_index
+
+    from indexer.postings import read_corpus
+
+    corpus = read_corpus(index_path)
+    if corpus is not None:
+        mask = corpus.live.copy()
+        if audiences is not None:
+            mask &= np.fromiter((a in audiences for a in corpus.audiences), bool, corpus.documents)
+        if documents is not None:
+            wanted = np.zeros(corpus.documents, dtype=bool)
+            wanted[np.fromiter(documents, dtype=np.int64)] = True
+            mask &= wanted
+        saved = Path(index_path) / "tables" / "scores.npz"
+        order = ScoreTable.load(saved).order if saved.exists() else None
+        return table_from_postings(corpus, order, mask)
 
     ix = whoosh_index.open_dir(str(index_path))
     with ix.reader() as reader:

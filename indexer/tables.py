@@ -7,15 +7,18 @@ title into jamo) took a worker a minute on 20,000 articles; loading them takes a
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from indexer.audience import PUBLIC
+from indexer.postings import FIELDS, Corpus
 from indexer.schema import TEXT_FIELDS, IndexDoc, to_fields
-from indexer.scoring import ScoreTable, build_table, table_from_fields
+from indexer.scoring import ScoreTable, build_table, table_from_fields, table_from_postings
 from indexer.suggest import Suggester
-from indexer.weights import TermWeights
+from indexer.weights import HEAD_FIELDS, TermWeights
 
 TABLES = "tables"
 SCORES = "scores.npz"
@@ -31,8 +34,9 @@ class Tables:
     scores: ScoreTable  # term -> (documents, BM25F weights): the live ranking (indexer/scoring.py)
 
 
-def derive(reader, docs: Sequence[IndexDoc]) -> Tables:
-    """Everything a server needs besides the segments, from the freshly written index."""
+def derive_from_index(reader, docs: Sequence[IndexDoc]) -> Tables:
+    """The tables read off a fresh index by Whoosh's own API: the reference ``derive_from_postings``
+    must equal on a full build (tests/test_incremental.py); builds no longer call it."""
     documents = [("", "", "")] * reader.doc_count_all()
     for docnum, fields in reader.iter_docs():
         documents[docnum] = (fields["id"], fields["category"], fields["audience"])
@@ -60,6 +64,89 @@ def derive(reader, docs: Sequence[IndexDoc]) -> Tables:
     else:
         scores = build_table(reader)
     return Tables(documents, vocabulary, {"all": len(documents), "public": len(public)}, suggester, weights, scores)
+
+
+def derive_from_postings(
+    corpus: Corpus, docs: Sequence[IndexDoc], suggestion_rows: Mapping[str, list] | None = None
+) -> Tables:
+    """Everything a server needs besides the segments, from the segments' statistics.
+
+    Counts only live documents, in an order that does not depend on document numbers, so an
+    incremental build and a full build of the same ``docs`` derive the same tables.
+    ``suggestion_rows``: the previous build's suggestion rows of unchanged articles, by id (they
+    are the same whatever else changed; the jamo work is not redone).
+    """
+    documents = list(zip(corpus.ids, corpus.categories, corpus.audiences, strict=True))
+    live = corpus.live
+    public = live & np.fromiter((a in PUBLIC for a in corpus.audiences), bool, corpus.documents)
+    vocabulary = {"all": _vocabulary_of(corpus), "public": _vocabulary_of(corpus, public)}
+    reused = suggestion_rows or {}
+    fresh = Suggester.from_docs([_suggestion_source(d) for d in docs if d.id not in reused]).rows()
+    by_id: dict[str, list] = {}
+    for row in fresh:
+        by_id.setdefault(row[0], []).append(row)
+    rows = [row for d in docs for row in (reused[d.id] if d.id in reused else by_id.get(d.id, []))]
+    position = {d.id: i for i, d in enumerate(docs)}
+    order = np.fromiter(
+        (position.get(i, len(docs)) if i else len(docs) for i in corpus.ids), np.int64, corpus.documents
+    )
+    if np.array_equal(order, np.arange(corpus.documents)):
+        order = None  # a full build: document numbers are already the corpus order
+    return Tables(
+        documents,
+        vocabulary,
+        {"all": int(live.sum()), "public": int(public.sum())},
+        Suggester.from_rows(rows),
+        _head_weights(corpus),
+        table_from_postings(corpus, order),
+    )
+
+
+def _suggestion_source(d: IndexDoc) -> dict:
+    return {
+        "id": d.id,
+        "title": d.title,
+        "questions": "\n".join(d.questions),
+        "category": d.category,
+        "audience": d.audience,
+    }
+
+
+def suggestion_rows_by_id(build: Path) -> dict[str, list]:
+    """A build's suggestion rows grouped by article id."""
+    grouped: dict[str, list] = {}
+    for row in _read(build / TABLES / "suggestions.json"):
+        grouped.setdefault(row[0], []).append(row)
+    return grouped
+
+
+def _sorted_terms(corpus: Corpus, frequencies: np.ndarray) -> list[tuple[str, int]]:
+    """(term, term id) of the terms with a frequency, in term order (Whoosh's term dictionary order)."""
+    words = corpus.vocabulary
+    return sorted((words[t], int(t)) for t in np.flatnonzero(frequencies))
+
+
+def _vocabulary_of(corpus: Corpus, docs: np.ndarray | None = None) -> dict[str, int]:
+    """Word -> document frequency (max over fields), in the order ``_vocabulary`` reads a fresh index."""
+    vocabulary: dict[str, int] = {}
+    for fieldname in TEXT_FIELDS:
+        frequencies = corpus.document_frequencies(fieldname, docs)
+        for term, t in _sorted_terms(corpus, frequencies):
+            vocabulary[term] = max(vocabulary.get(term, 0), int(frequencies[t]))
+    return vocabulary
+
+
+def _head_weights(corpus: Corpus) -> TermWeights:
+    """``TermWeights.from_reader`` from the statistics: per term, the live articles whose head holds it."""
+    width = max(corpus.documents, 1)
+    head = np.isin(corpus.field, [FIELDS.index(f) for f in HEAD_FIELDS]) & corpus.live[corpus.doc]
+    pairs = np.unique(corpus.term[head].astype(np.int64) * width + corpus.doc[head])
+    holders = np.bincount(pairs // width, minlength=len(corpus.vocabulary))
+    frequency: dict[str, int] = {}
+    for fieldname in HEAD_FIELDS:
+        for term, t in _sorted_terms(corpus, corpus.document_frequencies(fieldname)):
+            frequency.setdefault(term, int(holders[t]))
+    return TermWeights(frequency, int(corpus.live.sum()))
 
 
 def write(tables: Tables, build: Path) -> None:

@@ -1,0 +1,276 @@
+"""Per-segment term statistics, kept beside each Whoosh segment: what every table is derived from.
+
+Why: BM25F weights depend on the whole corpus (N, document frequencies, average lengths), so one
+changed article changes every weight of the score table, and reading the statistics back off the
+Whoosh segments means unpickling every posting block (minutes at 20,000 articles). So each
+segment gets a sidecar, written once when the segment is written and as immutable as it (the next
+build hard-links both): per (field, term, document) the term frequency, per (field, document) the
+length, and per document its id, category, audience and content digest. A build derives the score
+table, vocabularies and query-term weights from the sidecars of its segments and the deletions in
+Whoosh's TOC, vectorised in numpy, counting only live documents: the numbers a full build of the
+same articles computes, whatever segments they sit in.
+
+Layout: ``segments/<segment id>.npz`` in the build folder (uncompressed arrays, one JSON ``meta``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from array import array
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from indexer.query import FIELD_WEIGHTS, NGRAM_WEIGHTS
+
+FIELDS = (*FIELD_WEIGHTS, *NGRAM_WEIGHTS)  # title, questions, tags, body, head_ng, body_ng
+SEGMENTS = "segments"
+FORMAT = 1
+
+
+@dataclass
+class SegmentPostings:
+    """The statistics of one segment's documents, by local document number."""
+
+    ids: list[str]
+    categories: list[str]
+    audiences: list[str]
+    digests: list[str]
+    vocabulary: list[str]  # local term id -> term (one vocabulary for every field)
+    field: np.ndarray  # int8, index into FIELDS
+    term: np.ndarray  # int32, local term id
+    doc: np.ndarray  # int32, local document number
+    tf: np.ndarray  # int32
+    lengths: np.ndarray  # int32, shape (len(FIELDS), documents): tokens per field
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def empty(cls) -> SegmentPostings:
+        nothing = np.empty(0, np.int32)
+        return cls(
+            [], [], [], [], [], nothing.astype(np.int8), nothing, nothing, nothing, np.zeros((len(FIELDS), 0), np.int32)
+        )
+
+    # ------------------------------------------------------------------ writing
+    class Collector:
+        """Collects one document at a time, as the index writer is given them."""
+
+        def __init__(self):
+            self.ids: list[str] = []
+            self.categories: list[str] = []
+            self.audiences: list[str] = []
+            self.digests: list[str] = []
+            self.words: dict[str, int] = {}
+            # compact arrays, not lists: 20,000 articles make millions of postings
+            self.field = array("b")
+            self.term = array("i")
+            self.doc = array("i")
+            self.tf = array("i")
+            self.lengths = array("i")
+
+        def add(self, fields: Mapping[str, str], digest: str, tokens: Callable[[str, str], Sequence[str]]) -> None:
+            """``tokens(fieldname, value)``: the terms the index writer makes of the value."""
+            n = len(self.ids)
+            self.ids.append(fields["id"])
+            self.categories.append(fields["category"])
+            self.audiences.append(fields["audience"])
+            self.digests.append(digest)
+            words = self.words
+            for f, name in enumerate(FIELDS):
+                value = fields.get(name)
+                counts = Counter(tokens(name, value)) if value else Counter()
+                self.lengths.append(sum(counts.values()))
+                self.term.extend(words.setdefault(word, len(words)) for word in counts)
+                self.tf.extend(counts.values())
+                self.field.extend([f] * len(counts))
+                self.doc.extend([n] * len(counts))
+
+        def result(self) -> SegmentPostings:
+            lengths = np.frombuffer(self.lengths, dtype=np.int32).reshape(-1, len(FIELDS)).T.copy()
+            return SegmentPostings(
+                self.ids,
+                self.categories,
+                self.audiences,
+                self.digests,
+                list(self.words),
+                np.frombuffer(self.field, dtype=np.int8).copy(),
+                np.frombuffer(self.term, dtype=np.int32).copy(),
+                np.frombuffer(self.doc, dtype=np.int32).copy(),
+                np.frombuffer(self.tf, dtype=np.int32).copy(),
+                lengths,
+            )
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | os.PathLike) -> None:
+        meta = {
+            "format": FORMAT,
+            "fields": list(FIELDS),
+            "ids": self.ids,
+            "categories": self.categories,
+            "audiences": self.audiences,
+            "digests": self.digests,
+            "vocabulary": self.vocabulary,
+        }
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as out:
+            np.savez(
+                out,
+                meta=np.array(json.dumps(meta, ensure_ascii=False)),
+                field=self.field,
+                term=self.term,
+                doc=self.doc,
+                tf=self.tf,
+                lengths=self.lengths,
+            )
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> SegmentPostings:
+        with np.load(path) as arrays:
+            meta = json.loads(str(arrays["meta"]))
+            if meta["format"] != FORMAT or meta["fields"] != list(FIELDS):
+                raise ValueError(f"{path}: postings written by another version")
+            return cls(
+                meta["ids"],
+                meta["categories"],
+                meta["audiences"],
+                meta["digests"],
+                meta["vocabulary"],
+                arrays["field"],
+                arrays["term"],
+                arrays["doc"],
+                arrays["tf"],
+                arrays["lengths"],
+            )
+
+    # ------------------------------------------------------------------ reshaping
+    def take(self, docs: Sequence[int]) -> SegmentPostings:
+        """These local documents, renumbered 0.. in the order given (what a merge copies)."""
+        docs = np.asarray(docs, dtype=np.int64)
+        renumber = np.full(len(self.ids), -1, dtype=np.int64)
+        renumber[docs] = np.arange(len(docs))
+        kept = renumber[self.doc] >= 0
+        order = np.argsort(renumber[self.doc[kept]], kind="stable")
+        return SegmentPostings(
+            [self.ids[i] for i in docs],
+            [self.categories[i] for i in docs],
+            [self.audiences[i] for i in docs],
+            [self.digests[i] for i in docs],
+            self.vocabulary,
+            self.field[kept][order],
+            self.term[kept][order],
+            renumber[self.doc[kept]][order].astype(np.int32),
+            self.tf[kept][order],
+            self.lengths[:, docs],
+        )
+
+    @staticmethod
+    def concat(parts: Sequence[SegmentPostings]) -> SegmentPostings:
+        """One segment's statistics from several, documents numbered in order of ``parts``."""
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return SegmentPostings.empty()
+        words: dict[str, int] = {}
+        terms, docs, base = [], [], 0
+        for part in parts:
+            remap = np.fromiter(
+                (words.setdefault(w, len(words)) for w in part.vocabulary), np.int32, len(part.vocabulary)
+            )
+            terms.append(remap[part.term] if len(part.term) else part.term)
+            docs.append(part.doc + base)
+            base += len(part)
+        return SegmentPostings(
+            [i for p in parts for i in p.ids],
+            [c for p in parts for c in p.categories],
+            [a for p in parts for a in p.audiences],
+            [d for p in parts for d in p.digests],
+            list(words),
+            np.concatenate([p.field for p in parts]),
+            np.concatenate(terms).astype(np.int32),
+            np.concatenate(docs).astype(np.int32),
+            np.concatenate([p.tf for p in parts]),
+            np.concatenate([p.lengths for p in parts], axis=1),
+        )
+
+
+def sidecar_path(build: Path, segment_id: str) -> Path:
+    return Path(build) / SEGMENTS / f"{segment_id}.npz"
+
+
+@dataclass
+class Corpus:
+    """Every segment's statistics side by side, by (Whoosh) document number; deleted documents
+    are there but not ``live``."""
+
+    ids: list[str]
+    categories: list[str]
+    audiences: list[str]
+    digests: list[str]
+    live: np.ndarray  # bool per document number
+    vocabulary: list[str]
+    field: np.ndarray
+    term: np.ndarray
+    doc: np.ndarray
+    tf: np.ndarray
+    lengths: np.ndarray  # (len(FIELDS), documents)
+
+    @classmethod
+    def join(cls, segments: Sequence[tuple[SegmentPostings, Sequence[int]]]) -> Corpus:
+        """``segments``: each segment's statistics and its deleted local document numbers, in
+        Whoosh's segment order (document numbers run on from one segment to the next)."""
+        joined = SegmentPostings.concat([s for s, _ in segments])
+        live = np.ones(len(joined), dtype=bool)
+        base = 0
+        for segment, deleted in segments:
+            if len(deleted):
+                live[base + np.asarray(list(deleted), dtype=np.int64)] = False
+            base += len(segment)
+        ids = [i if alive else "" for i, alive in zip(joined.ids, live, strict=True)]
+        categories = [c if alive else "" for c, alive in zip(joined.categories, live, strict=True)]
+        audiences = [a if alive else "" for a, alive in zip(joined.audiences, live, strict=True)]
+        return cls(
+            ids,
+            categories,
+            audiences,
+            joined.digests,
+            live,
+            joined.vocabulary,
+            joined.field,
+            joined.term,
+            joined.doc,
+            joined.tf,
+            joined.lengths,
+        )
+
+    @property
+    def documents(self) -> int:
+        return len(self.ids)
+
+    def document_frequencies(self, fieldname: str, docs: np.ndarray | None = None) -> np.ndarray:
+        """Per term id, the live documents (among ``docs``, a bool mask, if given) whose field holds it."""
+        chosen = self.live if docs is None else self.live & docs
+        sel = (self.field == FIELDS.index(fieldname)) & chosen[self.doc]
+        return np.bincount(self.term[sel], minlength=len(self.vocabulary))
+
+
+def read_corpus(build: Path) -> Corpus | None:
+    """The statistics of a build's live documents: its segments' sidecars and the deletions in its
+    TOC. None for a build without sidecars (made before they existed)."""
+    from whoosh import index as whoosh_index
+
+    ix = whoosh_index.open_dir(str(build))
+    try:
+        segments = ix._segments()
+        paths = [sidecar_path(build, s.segment_id()) for s in segments]
+        if not all(p.exists() for p in paths):
+            return None
+        return Corpus.join(
+            [(SegmentPostings.load(p), list(s.deleted_docs())) for s, p in zip(segments, paths, strict=True)]
+        )
+    finally:
+        ix.close()

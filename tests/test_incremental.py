@@ -1,0 +1,227 @@
+"""Incremental builds: the live build's segments reused, only changed articles written, and the
+same documents, stored fields, tables and rankings as a full build of the same articles."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from indexer import EVERYONE, PUBLIC, SearchEngine, live_path, verify_build
+from indexer.build import DIGESTS_FILE
+from kb.corpus import load_corpus
+from kb.indexing import build
+from tests.conftest import REPO
+
+
+def dev_queries() -> list[str]:
+    lines = (REPO / "bench" / "queries" / "dev.tsv").read_text(encoding="utf-8").splitlines()
+    return [line.split("\t")[0] for line in lines if line and not line.startswith("#")]
+
+
+def snapshot_of(index: Path) -> dict:
+    """Everything a server sees of a build, by article id (document numbers may differ)."""
+    engine = SearchEngine(index)
+    try:
+        searcher = engine._searcher()
+        live = sorted(row for row in engine.documents if row[0])
+        stored = {}
+        for doc_id, _, _ in live:
+            fields = searcher.stored_fields(searcher.document_number(id=doc_id))
+            stored[doc_id] = json.dumps(fields, ensure_ascii=False, sort_keys=True, default=repr)
+        rankings = {}
+        for query in dev_queries():
+            for audiences in (PUBLIC, EVERYONE):
+                response = engine.search(query, limit=10, audiences=audiences)
+                rankings[(query, audiences)] = [(h.id, h.score) for h in response.hits], response.total
+        path = engine.path
+        tables = {
+            name: (path / "tables" / name).read_text(encoding="utf-8")
+            for name in ("vocabulary.json", "suggestions.json", "weights.json", DIGESTS_FILE)
+        }
+        scores = engine.scores
+        rows = {
+            kind: {
+                t: sorted(zip([scores.ids[d] for d in r.docs], r.weights.tolist(), strict=True))
+                for t, r in rows.items()
+            }
+            for kind, rows in (("terms", scores.terms), ("grams", scores.grams), ("common", scores.common))
+        }
+        return {
+            "live": live,
+            "stored": stored,
+            "rankings": rankings,
+            "tables": tables,
+            "rows": rows,
+            "skipped": scores.skipped,
+            "app": (path / "app" / "articles.json").read_text(encoding="utf-8"),
+        }
+    finally:
+        engine.close()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def unreferenced_public_articles(articles: Path) -> list[Path]:
+    """Articles no other article links to: they may go away or turn internal without a broken link."""
+    corpus = load_corpus(articles)
+    linked = {target for a in corpus.articles for target in a.related}
+    return [Path(a.path) for a in corpus.articles if a.is_public and a.id not in linked]
+
+
+@pytest.fixture
+def articles(tmp_path) -> Path:
+    folder = tmp_path / "articles"
+    shutil.copytree(REPO / "articles", folder)
+    return folder
+
+
+def test_incremental_builds_equal_full_builds(articles, tmp_path):
+    incremental, full = tmp_path / "inc", tmp_path / "full"
+    build(articles, incremental)
+    some = sorted(articles.rglob("*.md"))
+    hidden, deleted = unreferenced_public_articles(articles)[:2]
+
+    def an_edit():
+        edit(some[3], "\n\n", "\n\n카드 재발급과 분실 신고는 앱에서 바로 할 수 있습니다.\n\n")
+
+    def an_addition():
+        (some[0].parent / "new-article.md").write_text(
+            "---\nid: new-article\ntitle: 해외 결제 차단 서비스는 어떻게 신청하나요?\ncategory: "
+            + some[0].parent.name
+            + "\nquestions:\n  - 해외결제 막고 싶어요\ntags: [해외, 차단]\n---\n"
+            "해외 결제 차단은 앱의 카드 관리에서 신청합니다.\n\n## 해제\n언제든 해제할 수 있습니다.\n",
+            encoding="utf-8",
+        )
+
+    def a_deletion():
+        deleted.unlink()
+
+    def made_internal():
+        if "audience: public" in hidden.read_text(encoding="utf-8"):
+            edit(hidden, "audience: public", "audience: internal")
+        else:
+            edit(hidden, "\n---\n", "\naudience: internal\n---\n")
+
+    def made_public_again():
+        edit(hidden, "audience: internal", "audience: public")
+
+    for step in (an_edit, an_addition, a_deletion, made_internal, made_public_again):
+        step()
+        info = build(articles, incremental)
+        assert info.incremental and info.changed is not None, step.__name__
+        forced = build(articles, full, force=True)
+        assert not forced.incremental
+        assert snapshot_of(incremental) == snapshot_of(full), step.__name__
+        verify_build(live_path(incremental))
+
+
+def test_an_incremental_build_links_the_segments_and_writes_only_the_changed_articles(articles, tmp_path):
+    index = tmp_path / "ix"
+    first = build(articles, index)
+    old = Path(first.path)
+    big = next(old.glob("*.seg"))
+    edit(sorted(articles.rglob("*.md"))[2], "\n\n", "\n\n한 문장을 고쳤습니다.\n\n")
+    info = build(articles, index)
+    new = Path(info.path)
+    assert info.incremental and info.changed == 1 and info.removed == 1 and info.analysed == 1
+    assert os.stat(new / big.name).st_ino == os.stat(big).st_ino  # shared, not copied
+    assert len(list(new.glob("*.seg"))) == 2
+    # the older build is untouched and still verifies byte for byte
+    assert verify_build(old) and verify_build(new)
+    # a third build merges the small segment again: never more than two segments
+    edit(sorted(articles.rglob("*.md"))[4], "\n\n", "\n\n또 한 문장을 고쳤습니다.\n\n")
+    third = build(articles, index)
+    assert third.incremental and len(list(Path(third.path).glob("*.seg"))) == 2
+    assert verify_build(Path(third.path))
+
+
+def test_force_and_another_engine_build_from_nothing(articles, tmp_path):
+    index = tmp_path / "ix"
+    build(articles, index)
+    edit(sorted(articles.rglob("*.md"))[2], "\n\n", "\n\n한 문장을 고쳤습니다.\n\n")
+    assert not build(articles, index, force=True).incremental
+    meta_path = live_path(index) / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta_path.write_text(json.dumps({**meta, "engine": "older"}), encoding="utf-8")  # as made by other code
+    edit(sorted(articles.rglob("*.md"))[2], "한 문장을", "두 문장을")
+    assert not build(articles, index).incremental
+
+
+KILLER = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    import indexer.build as steps
+    from kb.indexing import build
+
+    articles, index, point = sys.argv[1], sys.argv[2], sys.argv[3]
+    original = getattr(steps, point)
+
+    def die(*args, **kwargs):
+        if point == "derive_tables":
+            original(*args, **kwargs)  # the Whoosh commit is done: die after it
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    setattr(steps, point, die)
+    build(Path(articles), Path(index))
+    """
+)
+
+
+@pytest.mark.parametrize("point", ["update_index", "derive_tables", "write_meta", "_switch"])
+def test_a_killed_incremental_build_damages_neither_the_live_nor_the_previous_build(articles, tmp_path, point):
+    index = tmp_path / "ix"
+    first = Path(build(articles, index).path)
+    edit(sorted(articles.rglob("*.md"))[2], "\n\n", "\n\n한 문장을 고쳤습니다.\n\n")
+    live = Path(build(articles, index).path)
+    edit(sorted(articles.rglob("*.md"))[6], "\n\n", "\n\n다른 문장을 고쳤습니다.\n\n")
+    result = subprocess.run(
+        [sys.executable, "-c", KILLER, str(articles), str(index), point], cwd=REPO, capture_output=True, timeout=300
+    )
+    assert result.returncode == -signal.SIGKILL, result.stderr.decode()
+    assert live_path(index) == live
+    assert verify_build(live) and verify_build(first)  # every shared file byte for byte as recorded
+    after = build(articles, index)
+    assert after.incremental and verify_build(Path(after.path))
+    assert not list((index / "builds").glob("*.tmp"))
+
+
+def test_tables_from_the_statistics_equal_the_tables_read_off_the_index(articles, tmp_path):
+    from whoosh import index as whoosh_index
+
+    from indexer import tables
+    from kb.indexing import to_index_doc
+
+    info = build(articles, tmp_path / "ix")
+    docs = [to_index_doc(a) for a in load_corpus(articles).articles]
+    ix = whoosh_index.open_dir(info.path)
+    with ix.reader() as reader:
+        expected = tables.derive_from_index(reader, docs)
+    ix.close()
+    got = tables.load(Path(info.path))
+    assert got.documents == expected.documents
+    assert got.counts == expected.counts
+    assert list(got.vocabulary["all"].items()) == list(expected.vocabulary["all"].items())
+    assert list(got.vocabulary["public"].items()) == list(expected.vocabulary["public"].items())
+    assert got.weights.rows() == expected.weights.rows()
+    assert list(got.weights.head_frequency) == list(expected.weights.head_frequency)
+    assert got.suggester.rows() == expected.suggester.rows()
+    for kind in ("terms", "grams", "common"):
+        mine, reference = getattr(got.scores, kind), getattr(expected.scores, kind)
+        assert set(mine) == set(reference)
+        for term in reference:
+            assert mine[term].docs.tolist() == reference[term].docs.tolist()
+            assert mine[term].weights.tolist() == reference[term].weights.tolist()
+    assert got.scores.skipped == expected.scores.skipped
