@@ -10,6 +10,7 @@ No analyzer runs in the browser. At export time we write (public articles only):
 - ``v/<n>.js`` the typo vocabulary (word -> document frequency) by first consonant;
 - ``i/<n>.js`` 초성 readings (ㅂㅅㅅㄱ -> 분실 신고), decided as ``Suggester.decode_initials`` does;
 - ``d/<n>.js`` the documents shown in results (title, short answer, text for snippets);
+- ``s/<n>.js`` the suggestion list's prefix tree (kb/export_suggest.py);
 - ``meta.js`` sizes, categories, popular questions and the synonym groups.
 
 Every shard is a script calling ``KBSearchShard(kind, number, data)``: browsers may load scripts
@@ -44,6 +45,7 @@ from indexer.weights import UNSEEN_WEIGHT
 from kb.corpus import Corpus
 from kb.export_lexicon import analyses, build_lexicon
 from kb.export_pages import article_path, popular_articles
+from kb.export_suggest import MAX_DEPTH, SHOWN, entries, suggestion_nodes
 
 WEIGHT_SCALE = 1000  # weights are written as integers (three decimals)
 MAX_POSTINGS = 400  # per term, the best-weighted documents (the live search keeps 200 candidates)
@@ -228,7 +230,9 @@ def search_files(corpus: Corpus, index_root: Path) -> Iterator[tuple[str, str]]:
     vocabulary = {w: df for w, df in data.vocabulary.items() if len(w) >= 2 and all(is_syllable(c) for c in w)}
     documents = data.documents()
 
+    suggestions = suggestion_nodes(entries(data.articles))
     counts = {
+        "s": _shards(len(_json(suggestions).encode())),
         "t": _shards(len(_json(postings).encode())),
         "l": _shards(len(_json(lexicon).encode())),
         "i": _shards(len(_json(initials_table).encode())),
@@ -236,6 +240,7 @@ def search_files(corpus: Corpus, index_root: Path) -> Iterator[tuple[str, str]]:
     per_doc = max(1, SHARD_BYTES // max(1, len(_json(documents).encode()) // max(1, len(documents))))
     files: list[tuple[str, str]] = []
     files += _sharded("t", postings, counts["t"], fnv1a)
+    files += _sharded("s", suggestions, counts["s"], fnv1a)
     files += _sharded("l", lexicon, counts["l"], lambda s: fnv1a(s[0]))
     files += _sharded("i", initials_table, counts["i"], lambda s: fnv1a(s[:2]))
     by_initial: dict[str, dict[str, int]] = defaultdict(dict)
@@ -269,7 +274,14 @@ def search_files(corpus: Corpus, index_root: Path) -> Iterator[tuple[str, str]]:
             "unseen": UNSEEN_WEIGHT,
         },
         "endings": list(ENDINGS),
-        "limits": {"terms": MAX_TERMS, "ngrams": MAX_NGRAMS, "candidates": CANDIDATES, "cutoff": RELATIVE_CUTOFF},
+        "limits": {
+            "terms": MAX_TERMS,
+            "ngrams": MAX_NGRAMS,
+            "candidates": CANDIDATES,
+            "cutoff": RELATIVE_CUTOFF,
+            "suggestions": SHOWN,
+            "suggestion_depth": MAX_DEPTH,
+        },
     }
     yield "meta.js", f"window.KB_SEARCH_META={_json(meta)};\n"
     yield from files

@@ -173,7 +173,7 @@ def test_internal_only_words_are_not_in_the_search_index(exported):
     assert {"스크립트", "소속"} <= internal_only
     search = exported / "static" / "search"
     keys: set[str] = set()
-    for path in search.glob("[tlvi]/*.js"):
+    for path in search.glob("[tlvis]/*.js"):
         data = shard_data(path)
         if path.parent.name == "t":  # "t" + term; "g" + bigram are cuts of public text (비밀 of 비밀번호)
             keys |= {k[1:] for k in data if k.startswith("t")}
@@ -183,6 +183,10 @@ def test_internal_only_words_are_not_in_the_search_index(exported):
             keys |= {entry[0] for entry in data.values()}
         if path.parent.name == "i":
             keys |= {w for reading in data.values() for w in reading.split()}
+        if path.parent.name == "s":  # the suggestion list: titles and questions of public articles
+            records = [r for node in data.values() for r in node.get("a", node.get("t", []))]
+            assert records and all(r[1] != INTERNAL_ID and INTERNAL_TITLE not in r[2:] for r in records)
+            keys |= {t.text for r in records for text in r[2:] if isinstance(text, str) for t in analyze(text)}
     meta = (search / "meta.js").read_text(encoding="utf-8")
     meta = json.loads(meta[meta.index("=") + 1 : meta.rindex(";")])
     keys |= {t for group in meta["synonyms"] for variant in group for t in variant}
@@ -220,3 +224,42 @@ def test_export_reads_the_builds_analyses_and_runs_no_kiwi(corpus, tmp_path, mon
         lexicon |= shard_data(path)
     assert lexicon["잃어버렸"][0] == "잃어버리" and lexicon["분실"][0] == "분실"
     assert lexicon["를"] == ["", 0]  # a particle: known, not searched
+
+
+def keystrokes(query: str) -> list[str]:
+    """What the box holds while ``query`` is typed: 카, 카ㄷ, 카드, ... (a syllable's first consonant first)."""
+    from indexer.hangul import decompose, is_syllable
+
+    out = []
+    for i, ch in enumerate(query, 1):
+        if is_syllable(ch):
+            out.append(query[: i - 1] + decompose(ch)[0])
+        out.append(query[:i])
+    return out
+
+
+def test_suggestion_list_in_the_browser_is_the_live_one(exported):
+    """Every keystroke of these queries gets the live suggestion list (indexer.suggest) from the
+    exported prefix shards, run in Node on the exported JavaScript."""
+    import shutil
+    import subprocess
+
+    from indexer import live_path
+    from indexer.tables import load
+
+    node = shutil.which("node")
+    assert node, "Node runs the exported JavaScript"
+    suggester = load(live_path(exported.parent / "index")).suggester
+    single = [s for q in ("분실", "결제 취소", "ㅂㅅㅅㄱ", "포인트 현금", "마일리지") for s in keystrokes(q)]
+    typed = list(dict.fromkeys(single))
+    script = Path(__file__).parent / "js" / "node_search.js"
+    answer = subprocess.run(
+        [node, str(script), str(exported), "--suggest"], input="\n".join(typed) + "\n", capture_output=True, text=True
+    )
+    assert answer.returncode == 0, answer.stderr
+    static = {line["query"]: line["suggestions"] for line in map(json.loads, answer.stdout.splitlines())}
+    live = {q: [f"{s.id} {s.text}" for s in suggester.suggest(q, limit=20)[:6]] for q in typed}
+    assert static["분ㅅ"] and static["분ㅅ"][0].split()[1].startswith("분실")
+    assert static["ㅂㅅㅅㄱ"]
+    assert not any(INTERNAL_ID in s for found in static.values() for s in found)
+    assert {q: static[q] for q in typed} == live

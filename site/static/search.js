@@ -307,7 +307,7 @@
     return { show, close, key };
   }
 
-  const combobox = form && input && results && form.dataset.api && !isAgent ? makeCombobox() : null;
+  const combobox = form && input && results && (form.dataset.api || isStatic) && !isAgent ? makeCombobox() : null;
 
   /* ---------- the address follows the query ---------- */
 
@@ -363,10 +363,10 @@
     }
   }
 
-  async function staticSearch(q, moveAddress, limit = 20) {
+  async function staticSearch(q, moveAddress, limit = 20, suggest = true) {
     const category = form.querySelector("input[name=category]");
     try {
-      const data = await window.KBStaticSearch.search(q, { limit, category: category ? category.value : null });
+      const data = await window.KBStaticSearch.search(q, { limit, suggest, category: category ? category.value : null });
       if (input.value !== q) return; // the user has typed on
       render(data);
       renderedQuery = q;
@@ -436,7 +436,8 @@
         input.value = asked;
         initial.q = asked;
         const page = Math.max(1, Number(new URLSearchParams(location.search).get("page")) || 1);
-        staticSearch(asked, false, 20 * page); // ?page=N (the "더 보기" link without JavaScript's help)
+        // ?page=N: the "더 보기" link without JavaScript's help; no suggestion list, as on the server's page
+        staticSearch(asked, false, 20 * page, false);
       }
     }
   }

@@ -470,6 +470,64 @@
       return [prefix + letters.slice(bestStart, end).join("") + suffix, inside];
     }
 
+    // ---------- the suggestion list (indexer/suggest.Suggester.suggest, kb/export_suggest.py) ----------
+    const squash = (text) => text.split(/\s+/).join("");
+    const entryKeys = new Map(); // entry text -> [jamo, 초성] as the live suggester reads it
+
+    function keysOf(text) {
+      if (!entryKeys.has(text)) {
+        const normalized = H.normalizeQuery(text);
+        entryKeys.set(text, [H.decompose(squash(normalized), true), squash(H.initials(normalized))]);
+      }
+      return entryKeys.get(text);
+    }
+
+    /* The prefix tree, one node per keystroke: every entry under a small node, else its shown list. */
+    async function walk(family, word) {
+      const letters = chars(word);
+      let found = null;
+      for (let size = 1; size <= Math.min(letters.length, meta.limits.suggestion_depth); size++) {
+        const key = family + letters.slice(0, size).join("");
+        found = (await shard("s", fnv1a(key) % meta.shards.s))[key];
+        if (!found) return { none: true };
+        if (found.a) return { all: found.a };
+      }
+      return { top: found.t, exact: letters.length <= meta.limits.suggestion_depth };
+    }
+
+    async function suggest(q, base) {
+      const query = H.normalizeQuery(q || "");
+      if (!query || !meta.shards.s) return [];
+      const initialsOnly = H.isInitialsQuery(query);
+      const words = initialsOnly ? [squash(query)] : query.split(" ").map((w) => H.decompose(w, true));
+      const walks = await Promise.all(words.map((w) => walk(initialsOnly ? "i" : "j", w)));
+      if (walks.some((w) => w.none)) return [];
+      const full = walks.filter((w) => w.all).sort((a, b) => a.all.length - b.all.length)[0];
+      // no word narrow enough to list every entry: the shown lists, filtered (exact for one word)
+      const candidates = full ? full.all : walks.flatMap((w) => w.top);
+      const scored = [];
+      const seenEntries = new Set();
+      for (const record of candidates) {
+        if (seenEntries.has(record[0])) continue;
+        seenEntries.add(record[0]);
+        const key = keysOf(record[2])[initialsOnly ? 1 : 0];
+        const at = words.map((w) => key.indexOf(w));
+        if (at.every((p) => p >= 0)) scored.push([at[0], record[3], chars(record[2]).length, record[0], record]);
+      }
+      scored.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3]);
+      const out = [];
+      const seenIds = new Set();
+      for (const [, , , , [, id, text, , doc, title]] of scored) {
+        if (seenIds.has(id)) continue;
+        seenIds.add(id);
+        const category = (meta.categories[parseInt(meta.document_categories[doc], 36)] || [""])[0];
+        const url = base + "articles/" + id + ".html";
+        out.push({ id, text, title: title || text, category, audience: "public", url });
+        if (out.length === meta.limits.suggestions) break;
+      }
+      return out;
+    }
+
     // ---------- the API's answer ----------
     async function search(q, options = {}) {
       const limit = options.limit || 20;
@@ -480,6 +538,7 @@
       const data = { query, search_id: null, layout_fixed: false, interpreted_as: null, did_you_mean: null,
         initials: false, category, total: 0, category_counts: {}, category_labels: labels,
         category_order: meta.categories.map(([key]) => key), results: [], suggestions: [] };
+      const suggesting = options.suggest ? suggest(query, base) : Promise.resolve([]);
       const planned = await plan(query);
       data.layout_fixed = planned.layout_fixed;
       data.initials = planned.initials;
@@ -513,10 +572,11 @@
           short_answer: shortAnswer, updated, url, share_url: url });
       }
       if (!data.results.length) data.popular = meta.popular.map(([title, path]) => ({ title, url: base + path }));
+      data.suggestions = await suggesting;
       return data;
     }
 
-    return { search, plan, rank, fnv1a };
+    return { search, suggest, plan, rank, fnv1a };
   }
 
   /* Syllable bigrams inside each word, whole Latin/number runs (indexer/analysis.ngrams). */

@@ -6,6 +6,7 @@ Every test watches for failed requests and console errors: the export must load 
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -16,8 +17,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import MILEAGE_ARTICLES, mileage_articles
 from tests.browser.test_customer import axe_violations, describe
-from tests.conftest import write_corpus
+from tests.conftest import ARTICLES, write_corpus
 
 RESULTS = "#result-list > li.result"
 INTERNAL_TITLE = "상담 시작 스크립트"
@@ -30,7 +32,8 @@ def export_dir(tmp_path_factory) -> Path:
     from kb.indexing import build
 
     root = tmp_path_factory.mktemp("static-export")
-    build(load_corpus(write_corpus(root / "articles")), root / "index")
+    # 24 articles on 마일리지: one query with more results than a page shows ("더 보기")
+    build(load_corpus(write_corpus(root / "articles", {**ARTICLES, **mileage_articles()})), root / "index")
     corpus, _ = published_corpus(root / "index")
     export_site(corpus, root / "site", index_dir=root / "index")
     return root / "site"
@@ -121,6 +124,9 @@ def test_instant_search_from_the_home_page(watched, root, query, expected, notic
     if notice:
         expect(page.locator(f".notice[data-kind={notice}]")).to_be_visible()
     expect(page.locator("nav.chips a").first).to_contain_text("전체")
+    if page.get_by_role("listbox").is_visible():  # shown with the results; it may cover the first one
+        page.locator("#q").press("Escape")
+        expect(page.get_by_role("listbox")).to_be_hidden()
     page.locator(RESULTS).first.locator("a.title").click()
     expect(page.locator("article h1")).to_have_text(expected)
     assert page.url.endswith("articles/lost-report.html")
@@ -185,3 +191,122 @@ def test_no_serious_accessibility_violations(watched, http_root, path):
         expect(page.locator(RESULTS).first).to_be_visible()
     violations = axe_violations(page)
     assert not violations, f"axe found serious/critical problems on {path}:\n{describe(violations)}"
+
+
+PAGE_TYPES = ["index.html", "categories/points.html", "articles/pay-declined.html", "search.html", "404.html"]
+
+
+def test_suggestion_list_by_keyboard_opens_the_article_and_back_returns(watched, root):
+    page = watched.page
+    page.goto(root + "index.html")
+    type_query(page, "분ㅅ")  # the IME is still composing: 분ㅅ is already 분실
+    box = page.get_by_role("combobox", name="도움말 검색")
+    listbox = page.get_by_role("listbox")
+    expect(listbox).to_be_visible()
+    expect(box).to_have_attribute("aria-expanded", "true")
+    options = listbox.get_by_role("option")
+    expect(options.first).to_contain_text("분실")
+    assert not any(INTERNAL_TITLE in t for t in options.all_inner_texts())
+
+    box.fill("")
+    type_query(page, "마일리")  # several suggestions
+    expect(options).to_have_count(6)
+    box.press("ArrowDown")
+    expect(box).to_have_attribute("aria-activedescendant", "suggest-0")
+    expect(options.nth(0)).to_have_attribute("aria-selected", "true")
+    box.press("ArrowDown")
+    expect(options.nth(1)).to_have_attribute("aria-selected", "true")
+    expect(options.nth(0)).to_have_attribute("aria-selected", "false")
+    box.press("ArrowUp")
+    expect(box).to_have_attribute("aria-activedescendant", "suggest-0")
+    expect(box).to_be_focused()  # the focus never leaves the box: typing goes on
+    box.press("Escape")
+    expect(listbox).to_be_hidden()
+    expect(box).to_have_value("마일리")  # the first Escape only closes the list
+    box.press("ArrowDown")
+    expect(box).to_have_attribute("aria-activedescendant", "suggest-0")
+    chosen = options.nth(0)
+    title = chosen.locator("small").inner_text() if chosen.locator("small").count() else chosen.inner_text()
+    typed_on = page.url
+    box.press("Enter")
+    expect(page.locator("article h1")).to_have_text(title)
+    assert "/articles/" in page.url
+
+    page.go_back()
+    expect(page).to_have_url(typed_on)
+    box = page.locator("#q")
+    box.fill("")
+    type_query(page, "ㅂㅅㅅㄱ")  # 초성 of 분실 신고
+    expect(page.get_by_role("listbox").get_by_role("option").first).to_contain_text(re.compile("분실 ?신고"))
+    expect(page.locator(RESULTS).first).to_be_visible()
+
+
+def test_more_results_in_place(watched, root):
+    page = watched.page
+    page.goto(root + "index.html")
+    type_query(page, "마일리지")
+    expect(page.locator("#result-count")).to_contain_text(f"{MILEAGE_ARTICLES}건")
+    expect(page.locator(RESULTS)).to_have_count(20)
+    page.evaluate("window.__sameDocument = true")
+    more = page.get_by_role("link", name=re.compile("결과 더 보기"))
+    expect(more).to_contain_text(f"(20/{MILEAGE_ARTICLES})")
+    more.click()
+    expect(page.locator(RESULTS)).to_have_count(MILEAGE_ARTICLES)
+    expect(page.locator("a.more")).to_have_count(0)
+    ids = page.locator(RESULTS).evaluate_all("items => items.map(i => i.dataset.id)")
+    assert len(set(ids)) == MILEAGE_ARTICLES, "the next results follow on, none repeated"
+    assert page.evaluate("window.__sameDocument === true")
+    expect(page.locator(RESULTS).nth(20).locator("a.title")).to_be_focused()
+
+
+def test_more_results_link_opens_the_next_page_from_the_address(watched, root):
+    page = watched.page
+    page.goto(root + "search.html?q=마일리지&page=2")  # what the link opens without JavaScript's help
+    expect(page.locator(RESULTS)).to_have_count(MILEAGE_ARTICLES)
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_typing_on_every_page_type_searches_and_back_returns(watched, root, path):
+    page = watched.page
+    before = "404.html" if path == "index.html" else "index.html"
+    page.goto(root + before)
+    page.goto(root + path)
+    start_url = page.url
+    heading = page.locator("main h1").first.inner_text()
+    page.evaluate("window.__sameDocument = true")
+    type_query(page, "카드 분실")
+    expect(page.locator(RESULTS).first.locator("a.title")).to_have_text("카드를 분실했을 때 어떻게 신고하나요?")
+    if path != "search.html":
+        expect(page.locator("[data-page-content]").first).to_be_hidden()  # the results take the page's place
+    assert page.evaluate("window.__sameDocument === true"), "instant search must not reload the page"
+    page.go_back()
+    if root.startswith("file:") and path != "search.html":
+        # file:// lets a page change only its own address: the search kept the page's, so Back
+        # leaves it, as any link would
+        expect(page).to_have_url(root + before)
+        return
+    expect(page).to_have_url(start_url)
+    expect(page.locator("main h1").first).to_have_text(heading)
+    expect(page.locator("main h1").first).to_be_visible()
+    expect(page.locator(RESULTS)).to_have_count(0)
+    if path != "search.html":
+        expect(page.locator("[data-page-content]").first).to_be_visible()
+    assert page.evaluate("window.__sameDocument === true"), "Back after instant search must stay on the page"
+
+
+@pytest.mark.parametrize("path", ["index.html", "articles/pay-declined.html", "search.html?q=카드 분실"])
+def test_a_320_pixel_phone(browser, root, path):
+    context = browser.new_context(viewport={"width": 320, "height": 640}, locale="ko-KR")
+    page = Watched(context.new_page())
+    page.page.goto(root + path)
+    page.page.locator("#q").fill("")
+    type_query(page.page, "분ㅅ")
+    expect(page.page.locator(RESULTS).first).to_be_visible()
+    listbox = page.page.get_by_role("listbox")
+    expect(listbox).to_be_visible()
+    box = listbox.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320, box
+    overflow = page.page.evaluate("document.documentElement.scrollWidth")
+    assert overflow <= 320, f"{path} scrolls sideways at 320 px: {overflow} px wide"
+    context.close()
+    assert not page.problems, "\n".join(page.problems)

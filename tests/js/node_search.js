@@ -2,6 +2,7 @@
 // usage: node tests/js/node_search.js EXPORT_DIR [--plan] [--cold] < queries (one per line) > JSON lines
 //   --cold: a fresh engine per query, and the shard files it had to load ("files")
 //   --limit N: results per query (10 for quality; the pages show 20)
+//   --suggest: only the suggestion list under the box ("suggestions": ["id text", ...]), no search
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -36,6 +37,13 @@ lines.on("close", async () => {
     if (flags.includes("--cold")) {
       loaded = [];
       engine = createEngine(sandbox.KB_SEARCH_META, recordingLoad);
+    }
+    if (flags.includes("--suggest")) {
+      const list = await engine.suggest(q, "");
+      const out = { query: q, suggestions: list.map((s) => s.id + " " + s.text) };
+      if (flags.includes("--cold")) out.files = loaded;
+      process.stdout.write(JSON.stringify(out) + "\n");
+      continue;
     }
     const started = process.hrtime.bigint();
     const data = await engine.search(q, { limit: limit });
