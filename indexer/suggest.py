@@ -10,12 +10,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import astuple, dataclass
+from functools import cached_property
+
+import numpy as np
 
 from indexer.audience import PUBLIC, Audiences
 from indexer.hangul import decompose, initials, is_initials_query, is_syllable
 from indexer.normalize import normalize_query
+from indexer.substrings import SubstringIndex
 
 MAX_ENTRIES_PER_DOC = 8
+SHORTLIST = 64  # matches ordered in full only when the best ones do not fill the list
 
 
 @dataclass(frozen=True)
@@ -42,10 +47,47 @@ def _squash(text: str) -> str:
 
 
 class Suggester:
-    """Built once per build (``from_docs``), stored as rows in the build, loaded by servers."""
+    """Built once per build (``from_docs``), stored as rows in the build, loaded by servers.
+
+    Matching runs on suffix arrays of the entries' jamo and 초성 (``indexer/substrings.py``),
+    made on first use and kept: a keystroke costs a bisection and a few numpy operations on the
+    matching entries, not a look at every title.
+    """
 
     def __init__(self, entries: Sequence[_Entry] = ()):
         self.entries: list[_Entry] = list(entries)
+
+    def prepare(self) -> None:
+        """Make the suffix arrays now (a server opening a build), not on the first keystroke."""
+        _ = self._jamo, self._initials, self._rank
+
+    @cached_property
+    def _jamo(self) -> SubstringIndex:
+        return SubstringIndex([e.jamo for e in self.entries])
+
+    @cached_property
+    def _initials(self) -> SubstringIndex:
+        return SubstringIndex([e.initials for e in self.entries])
+
+    @cached_property
+    def _rank(self) -> np.ndarray:
+        """Each entry's place among entries at the same match position: title first, then shorter text,
+        then the order of the build (a stable sort, as the scan did)."""
+        order = sorted(
+            range(len(self.entries)), key=lambda i: (self.entries[i].order, len(self.entries[i].suggestion.text))
+        )
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        return rank
+
+    def _visible(self, audiences: Audiences) -> np.ndarray:
+        key = tuple(sorted(audiences))
+        masks = self.__dict__.setdefault("_audience_masks", {})
+        if key not in masks:
+            masks[key] = np.fromiter(
+                (e.suggestion.audience in key for e in self.entries), dtype=bool, count=len(self.entries)
+            )
+        return masks[key]
 
     @classmethod
     def from_docs(cls, docs: Sequence[dict]) -> Suggester:
@@ -88,9 +130,10 @@ class Suggester:
         needle = _squash(query)
         readings: Counter[str] = Counter()
         spellings: dict[str, set[str]] = {}
-        for entry in self.entries:
-            at = entry.initials.find(needle)
-            if at < 0 or entry.suggestion.audience not in audiences:
+        numbers, firsts = self._initials.first_positions(needle)  # in entry order, as the readings are counted
+        for number, at in zip(numbers.tolist(), firsts.tolist(), strict=True):
+            entry = self.entries[number]
+            if entry.suggestion.audience not in audiences:
                 continue
             start, end = entry.positions[at], entry.positions[at + len(needle) - 1] + 1
             if start > 0 and entry.text[start - 1] != " ":
@@ -109,21 +152,31 @@ class Suggester:
         if not query:
             return []
         if is_initials_query(query):
-            needle = _squash(query)
-            scored = [(e.initials.find(needle), e) for e in self.entries if needle in e.initials]
+            index, words = self._initials, [_squash(query)]
         else:
-            words = [decompose(w, True) for w in query.split(" ")]
-            scored = []
-            for entry in self.entries:
-                positions = [entry.jamo.find(w) for w in words]
-                if all(p >= 0 for p in positions):
-                    scored.append((positions[0], entry))
-        scored.sort(key=lambda pair: (pair[0], pair[1].order, len(pair[1].suggestion.text)))
+            index, words = self._jamo, [decompose(w, True) for w in query.split(" ")]
+        # every word must occur; order by where the first one starts (a title starting with it first)
+        numbers, positions = index.occurrences(words[0])
+        keep = self._visible(audiences)[numbers]
+        for word in words[1:]:
+            keep &= index.containing(word)[numbers]
+        numbers, positions = numbers[keep], positions[keep]
+        keys = positions * max(1, len(self.entries)) + self._rank[numbers]
+        shortlist = SHORTLIST + limit * MAX_ENTRIES_PER_DOC
+        if limit > 0 and len(keys) > shortlist:
+            best = np.argpartition(keys, shortlist)[:shortlist]
+            out = self._distinct(numbers[best[np.argsort(keys[best])]], limit)
+            if len(out) == limit:
+                return out
+        return self._distinct(numbers[np.argsort(keys, kind="stable")], limit)
+
+    def _distinct(self, numbers: np.ndarray, limit: int) -> list[Suggestion]:
+        """The first ``limit`` entries of distinct articles, in the given order."""
         seen: set[str] = set()
         out = []
-        for _, entry in scored:
-            s = entry.suggestion
-            if s.audience in audiences and s.id not in seen:
+        for number in numbers.tolist():
+            s = self.entries[number].suggestion
+            if s.id not in seen:
                 seen.add(s.id)
                 out.append(s)
                 if len(out) == limit:
