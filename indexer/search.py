@@ -88,6 +88,7 @@ class SearchEngine:
         self.suggester = derived.suggester
         self.weights = derived.weights
         self.scores = derived.scores
+        self.common_strings = derived.common  # None for a build made before the table existed
         self.synonyms = read_synonyms(path)
         self._spellers = {
             audience: Speller(derived.vocabulary[audience], derived.counts[audience]) for audience in ("all", "public")

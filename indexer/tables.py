@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.audience import PUBLIC
+from indexer.common import article_text, common_strings
 from indexer.postings import FIELDS, Corpus
 from indexer.schema import TEXT_FIELDS, IndexDoc, to_fields
 from indexer.scoring import ScoreTable, build_table, table_from_fields, table_from_postings
@@ -22,6 +23,7 @@ from indexer.weights import HEAD_FIELDS, TermWeights
 
 TABLES = "tables"
 SCORES = "scores.npz"
+COMMON = "common.json"
 
 
 @dataclass
@@ -32,6 +34,8 @@ class Tables:
     suggester: Suggester
     weights: TermWeights
     scores: ScoreTable  # term -> (documents, BM25F weights): the live ranking (indexer/scoring.py)
+    # strings in at least half of the articles (indexer/common.py); None in builds made before it existed
+    common: list[str] | None = None
 
 
 def derive_from_index(reader, docs: Sequence[IndexDoc]) -> Tables:
@@ -63,7 +67,8 @@ def derive_from_index(reader, docs: Sequence[IndexDoc]) -> Tables:
         scores = table_from_fields([to_fields(d) for d in docs], reader.schema, [d.id for d in docs])
     else:
         scores = build_table(reader)
-    return Tables(documents, vocabulary, {"all": len(documents), "public": len(public)}, suggester, weights, scores)
+    counts = {"all": len(documents), "public": len(public)}
+    return Tables(documents, vocabulary, counts, suggester, weights, scores, _common(docs))
 
 
 def derive_from_postings(
@@ -99,7 +104,13 @@ def derive_from_postings(
         Suggester.from_rows(rows),
         _head_weights(corpus),
         table_from_postings(corpus, order),
+        _common(docs),
     )
+
+
+def _common(docs: Sequence[IndexDoc]) -> list[str]:
+    """The strings in at least half of the articles: highlights leave them unmarked (kb/highlights.py)."""
+    return common_strings([article_text(d.title, d.body) for d in docs])
 
 
 def _suggestion_source(d: IndexDoc) -> dict:
@@ -157,6 +168,8 @@ def write(tables: Tables, build: Path) -> None:
     _dump(folder / "suggestions.json", tables.suggester.rows())
     _dump(folder / "weights.json", tables.weights.rows())
     tables.scores.save(folder / SCORES)
+    if tables.common is not None:
+        _dump(folder / COMMON, tables.common)
 
 
 def load(build: Path) -> Tables:
@@ -166,7 +179,8 @@ def load(build: Path) -> Tables:
     counts = vocabulary.pop("counts")
     suggester = Suggester.from_rows(_read(folder / "suggestions.json"))
     weights = TermWeights.from_rows(_read(folder / "weights.json"))
-    return Tables(documents, vocabulary, counts, suggester, weights, ScoreTable.load(folder / SCORES))
+    common = _read(folder / COMMON) if (folder / COMMON).exists() else None  # optional: older builds lack it
+    return Tables(documents, vocabulary, counts, suggester, weights, ScoreTable.load(folder / SCORES), common)
 
 
 def _dump(path: Path, data) -> None:

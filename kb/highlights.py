@@ -13,25 +13,44 @@ from __future__ import annotations
 import threading
 import weakref
 
-COMMON_SHARE = 0.5  # in at least this share of the articles: not a distinguishing word
+from indexer.common import COMMON_SHARE, CommonWords, article_text
+
 FIELDS = (("title", "title_highlights"), ("snippet", "snippet_highlights"))
 MAX_CACHED_WORDS = 4096
 
 
 class Commonness:
-    """How many of a build's articles contain a word, counted once per word and build."""
+    """Whether a word is in at least half of a build's articles (COMMON_SHARE).
 
-    def __init__(self, articles):
-        self.texts = [f"{a.title}\n{a.text}".lower() for a in articles]
-        self.shares: dict[str, float] = {}
+    A build made by this version carries the common strings (``indexer/common.py``, a set
+    lookup); an older build has them counted here, once per word, by searching every text.
+    """
+
+    def __init__(self, articles, common_strings: list[str] | None = None):
+        self._articles = articles
+        self._texts: list[str] | None = None
         self.lock = threading.Lock()
+        self.words = CommonWords(common_strings, self.texts) if common_strings is not None else None
+        self.shares: dict[str, float] = {}
+
+    def texts(self) -> list[str]:
+        if self._texts is None:
+            self._texts = [article_text(a.title, a.text) for a in self._articles]
+        return self._texts
+
+    def is_common(self, word: str) -> bool:
+        if self.words is not None:
+            return self.words.is_common(word)
+        return self.share(word) >= COMMON_SHARE
 
     def share(self, word: str) -> float:
+        """The share of articles containing ``word``, by searching them (builds without the table)."""
         with self.lock:
             if word not in self.shares:
                 if len(self.shares) >= MAX_CACHED_WORDS:
                     self.shares.clear()
-                self.shares[word] = sum(word in t for t in self.texts) / max(1, len(self.texts))
+                texts = self.texts()
+                self.shares[word] = sum(word in t for t in texts) / max(1, len(texts))
             return self.shares[word]
 
 
@@ -43,7 +62,7 @@ def commonness(snapshot) -> Commonness:
     with _per_build_lock:
         found = _per_build.get(snapshot)
         if found is None:
-            found = _per_build[snapshot] = Commonness(snapshot.articles)
+            found = _per_build[snapshot] = Commonness(snapshot.articles, snapshot.engine.common_strings)
         return found
 
 
@@ -51,11 +70,11 @@ def _marked(result: dict) -> set[str]:
     return {result[text][s[0] : s[1]].lower() for text, spans in FIELDS for s in result.get(spans) or ()}
 
 
-def unmarked_words(words: set[str], share) -> set[str]:
-    """Which of one result's marked ``words`` to leave unmarked; ``share(word)`` in [0, 1]."""
+def unmarked_words(words: set[str], is_common) -> set[str]:
+    """Which of one result's marked ``words`` to leave unmarked; ``is_common(word)``: in half the articles."""
     long_words = {w for w in words if len(w) > 1}
     drop = words - long_words if long_words else set()
-    common = {w for w in long_words if share(w) >= COMMON_SHARE}
+    common = {w for w in long_words if is_common(w)}
     if long_words - common:  # a rarer word is marked: that is what distinguishes this result
         drop |= common
     return drop
@@ -69,7 +88,7 @@ def mark_distinguishing(results: list[dict], snapshot) -> list[dict]:
         if not words:
             continue
         counts = counts or commonness(snapshot)
-        drop = unmarked_words(words, counts.share)
+        drop = unmarked_words(words, counts.is_common)
         if drop:
             for text, spans in FIELDS:
                 kept = [s for s in result.get(spans) or () if result[text][s[0] : s[1]].lower() not in drop]

@@ -218,6 +218,7 @@ def test_tables_from_the_statistics_equal_the_tables_read_off_the_index(articles
     assert got.weights.rows() == expected.weights.rows()
     assert list(got.weights.head_frequency) == list(expected.weights.head_frequency)
     assert got.suggester.rows() == expected.suggester.rows()
+    assert got.common == expected.common and "카드" in got.common
     for kind in ("terms", "grams", "common"):
         mine, reference = getattr(got.scores, kind), getattr(expected.scores, kind)
         assert set(mine) == set(reference)
