@@ -10,7 +10,8 @@ project's categories.yml and synonyms.yml:
 2. one article changed (a sentence appended), ``kb index`` again: wall time (then changed back and indexed again);
 3. ``kb serve --no-build``: seconds until /healthz answers; the 300 queries to /api/search over HTTP, a new
    connection per request (one warm-up pass): p50/p95/p99; suggestions (/api/suggest) on 2-4 character prefixes
-   of the queries: p95;
+   of the queries: p95; the same queries and /healthz on one kept-alive connection (a Nagle stall would put
+   requests at ~40 ms: counted); the server process's RSS (now and peak) after all of it;
 4. in-process, the same build and the same query plans, ranking only (200 candidates): Whoosh's own matchers
    (the old path, ``SearchEngine(scorer="whoosh")``), the score table (``scorer="table"``), and, with
    ``--tantivy``, tantivy on the same Kiwi terms, fields, weights and n-grams; ratios against the table.
@@ -101,17 +102,46 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def get(port: int, path: str) -> float:
-    """Milliseconds for one GET on a new connection, body read."""
+def get(port: int, path: str, connection: http.client.HTTPConnection | None = None) -> float:
+    """Milliseconds for one GET, body read: on a new connection, or on ``connection`` kept alive."""
     started = time.perf_counter()
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    kept = connection is not None
+    connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     connection.request("GET", path)
     response = connection.getresponse()
     response.read()
-    connection.close()
+    if not kept:
+        connection.close()
     if response.status != 200:
         raise RuntimeError(f"GET {path}: {response.status}")
     return (time.perf_counter() - started) * 1000
+
+
+STALL_MS = 35  # a Nagle stall waits for the client's delayed ACK: ~40 ms on Linux
+
+
+def keep_alive(port: int, paths: list[str]) -> dict:
+    """The same requests on one kept-alive connection: latency, and how many took a stall's 35 ms or more."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        health = [get(port, "/healthz", connection) for _ in range(200)]
+        search = [get(port, path, connection) for path in paths]
+    finally:
+        connection.close()
+    return {
+        "healthz": {**stats(health), "max": max(health), "stalls": sum(t >= STALL_MS for t in health)},
+        "search": {**stats(search), "max": max(search), "stalls": sum(t >= STALL_MS for t in search)},
+    }
+
+
+def rss_mb(pid: int) -> dict[str, float]:
+    """Resident memory of a process now and at its peak (Linux /proc)."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            fields[name] = int(value.split()[0]) / 1024
+    return {"rss_mb": fields.get("VmRSS", float("nan")), "peak_rss_mb": fields.get("VmHWM", float("nan"))}
 
 
 def serve(folder: Path, index: Path, env: dict, queries: list[str]) -> dict:
@@ -139,7 +169,14 @@ def serve(folder: Path, index: Path, env: dict, queries: list[str]) -> dict:
         search = [get(port, path) for path in paths]
         prefixes = [q[:n] for q in queries[:100] for n in (2, 3, 4) if len(q) >= n]
         suggest = [get(port, f"/api/suggest?q={urllib.parse.quote(p)}") for p in prefixes]
-        return {"startup_s": startup, "http": stats(search), "suggest": stats(suggest)}
+        kept = keep_alive(port, paths)
+        return {
+            "startup_s": startup,
+            "http": stats(search),
+            "suggest": stats(suggest),
+            "keep_alive": kept,
+            **rss_mb(server.pid),
+        }
     finally:
         server.send_signal(signal.SIGINT)
         try:
@@ -264,21 +301,30 @@ def main() -> None:
 
 
 def report(results: dict) -> None:
+    nan = float("nan")
     print(
         "\n| articles | build s | peak RSS MB | build MB | one changed, reindex s | start-up s | HTTP p50 | p95 | p99 |"
-        " suggest p95 |"
+        " suggest p50 | p95 | server RSS MB (peak) |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results.values():
-        h = r["http"]
+        h, s = r["http"], r["suggest"]
         print(
-            f"| {r['size']:,} | {r.get('build_s', float('nan')):.1f} | {r.get('build_rss_mb', float('nan')):.0f} |"
-            f" {r['index_mb']:.1f} | {r['reindex_s']:.1f} | {r['startup_s']:.1f} | {h['p50']:.1f} | {h['p95']:.1f} |"
-            f" {h['p99']:.1f} | {r['suggest']['p95']:.1f} |"
+            f"| {r['size']:,} | {r.get('build_s', nan):.1f} | {r.get('build_rss_mb', nan):.0f} |"
+            f" {r['index_mb']:.1f} | {r.get('reindex_s', nan):.1f} | {r['startup_s']:.1f} | {h['p50']:.1f} |"
+            f" {h['p95']:.1f} | {h['p99']:.1f} | {s['p50']:.1f} | {s['p95']:.1f} |"
+            f" {r.get('rss_mb', nan):.0f} ({r.get('peak_rss_mb', nan):.0f}) |"
         )
+    print("\n| articles | kept-alive connection | p50 ms | p95 ms | max ms | requests >= 35 ms |")
+    print("|---|---|---|---|---|---|")
+    for r in results.values():
+        for name, k in r.get("keep_alive", {}).items():
+            print(f"| {r['size']:,} | {name} | {k['p50']:.1f} | {k['p95']:.1f} | {k['max']:.1f} | {k['stalls']} |")
     print("\n| articles | ranking | p50 ms | p95 ms | p99 ms | p95 / table |")
     print("|---|---|---|---|---|---|")
     for r in results.values():
+        if "in_process" not in r:
+            continue
         p = r["in_process"]
         for name in ("table", "whoosh", "tantivy"):
             if name in p:

@@ -1,4 +1,14 @@
-"""bench/scale.py's build and HTTP measurements alone (the in-process Whoosh comparison takes ~3.6 s a query at 20k)."""
+"""bench/scale.py's build and HTTP measurements alone (the in-process Whoosh comparison takes ~3.6 s a query at 20k).
+
+    .venv/bin/python bench/scale_http.py 20000 /tmp/kb-speed            # generate, build, reindex one, serve
+    .venv/bin/python bench/scale_http.py 20000 /tmp/kb-speed --reuse    # serve the build already in DATA/ix20000
+
+``--reuse`` skips the build and the one-article reindex (minutes at 20,000) and measures only the server: start-up,
+HTTP p50/p95/p99 on new connections, suggestions, the same queries on one kept-alive connection, and the worker's
+RSS; the load average is printed beside them.
+"""
+
+import argparse
 import json
 import os
 import sys
@@ -7,13 +17,27 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import scale  # noqa: E402
 
-size = int(sys.argv[1])
-data = Path(sys.argv[2] if len(sys.argv) > 2 else "/tmp/kb-scale")
-folder = scale.corpus(size, data, scale.GENERATOR)
-index = data / f"ix{size}"
-env = {**os.environ, "KB_DB": str(data / f"analytics{size}.sqlite3"), "PYTHONPATH": str(scale.REPO)}
+parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+parser.add_argument("size", type=int)
+parser.add_argument("data", type=Path, nargs="?", default=Path("/tmp/kb-scale"))
+parser.add_argument("--reuse", action="store_true", help="serve the existing build DATA/ixSIZE: no build, no reindex")
+parser.add_argument("--json", type=Path, help="also write the numbers here")
+args = parser.parse_args()
+folder = scale.corpus(args.size, args.data, scale.GENERATOR)
+index = args.data / f"ix{args.size}"
+env = {**os.environ, "KB_DB": str(args.data / f"analytics{args.size}.sqlite3"), "PYTHONPATH": str(scale.REPO)}
 queries = [line.rstrip("\n").split("\t")[2] for line in open(folder / "queries.tsv", encoding="utf-8")]
-result = {"size": size, **scale.build(size, folder, index, env, False)}
+result = {"size": args.size, "load_before": os.getloadavg()}
+if args.reuse:
+    if not (index / "current").exists():
+        raise SystemExit(f"--reuse: no build in {index}")
+    result["index_mb"] = scale.folder_mb((index / "current").resolve())
+else:
+    result.update(scale.build(args.size, folder, index, env, False))
 print(json.dumps(result), flush=True)
 result.update(scale.serve(folder, index, env, queries))
+result["load_after"] = os.getloadavg()
 print(json.dumps(result, indent=1), flush=True)
+if args.json:
+    args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
+scale.report({args.size: result})

@@ -3,20 +3,39 @@
 Korean typos are one keystroke off (분싫 for 분실, 할뷰 for 할부): compare decomposed
 jamo, and only suggest words the corpus actually contains, preferring frequent ones.
 Distances are computed by rapidfuzz (C++), so a query with typos stays in single-digit
-milliseconds even with tens of thousands of vocabulary words.
+milliseconds even with tens of thousands of vocabulary words. Only words of the right length
+are compared (a replacement is at most one syllable longer or shorter), answers are kept per
+speller (one build's vocabulary: the same word always gets the same answer), and the vocabulary
+is spelled out in jamo from a table of the 11,172 syllables instead of character by character.
 """
 
 from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from indexer.analysis import plausibility
-from indexer.hangul import decompose, is_syllable, sounds_alike
+from indexer.hangul import SYLLABLE_BASE, SYLLABLE_LAST, decompose, is_syllable, sounds_alike
 
 COMMON_SHARE = 0.1  # a word in 10% of the articles is "common in this corpus"
 CLEAR_GAIN = 3.0  # log-probability gain that marks the original as a typo on its own
 COMMON_GAIN = 0.8  # smaller gain that suffices towards a common corpus word
+MAX_REMEMBERED = 8192  # corrections kept per speller (then forgotten all at once)
+
+
+@lru_cache(maxsize=1)
+def _syllable_jamo() -> dict[str, str]:
+    """Every Hangul syllable spelled out in keystrokes (분 → ㅂㅜㄴ), made once per process."""
+    return {chr(c): decompose(chr(c), split_compounds=True) for c in range(SYLLABLE_BASE, SYLLABLE_LAST + 1)}
+
+
+def spell_out(word: str) -> str:
+    """``decompose(word, split_compounds=True)`` for a word of Hangul syllables only, by table."""
+    table = _syllable_jamo()
+    return "".join([table[ch] for ch in word])
 
 
 class Speller:
@@ -25,7 +44,13 @@ class Speller:
         self.vocabulary = vocabulary
         self.common = max(5, int(documents * COMMON_SHARE))
         self._words = [w for w in vocabulary if len(w) >= 2 and all(is_syllable(ch) for ch in w)]
-        self._jamo = [decompose(w, split_compounds=True) for w in self._words]
+        self._jamo = [spell_out(w) for w in self._words]
+        by_length: dict[int, list[int]] = defaultdict(list)
+        for i, w in enumerate(self._words):
+            by_length[len(w)].append(i)
+        self._by_length = dict(by_length)
+        self._near: dict[int, tuple[list[int], list[str]]] = {}  # syllable count -> words one syllable off at most
+        self._remembered: dict[tuple[str, bool], str | None] = {}
 
     def __contains__(self, word: str) -> bool:
         return word in self.vocabulary
@@ -39,18 +64,26 @@ class Speller:
         """
         if word in self.vocabulary or len(word) < 2 or not all(is_syllable(ch) for ch in word):
             return None
+        key = (word, real_word)
+        if key not in self._remembered:
+            if len(self._remembered) >= MAX_REMEMBERED:
+                self._remembered.clear()
+            self._remembered[key] = self._correct(word, real_word)
+        return self._remembered[key]
+
+    def _near_length(self, syllables: int) -> tuple[list[int], list[str]]:
+        """The words one syllable shorter or longer at most (no other can replace a word) and their jamo."""
+        if syllables not in self._near:
+            numbers = sorted(i for n in (syllables - 1, syllables, syllables + 1) for i in self._by_length.get(n, ()))
+            self._near[syllables] = (numbers, [self._jamo[i] for i in numbers])
+        return self._near[syllables]
+
+    def _correct(self, word: str, real_word: bool) -> str | None:
         limit = 1 if len(word) <= 2 else 2
-        matches = process.extract(
-            decompose(word, split_compounds=True),
-            self._jamo,
-            scorer=Levenshtein.distance,
-            score_cutoff=limit,
-            limit=None,
-        )
+        numbers, jamo = self._near_length(len(word))
+        matches = process.extract(spell_out(word), jamo, scorer=Levenshtein.distance, score_cutoff=limit, limit=None)
         candidates = [
-            (distance, -self.vocabulary[self._words[i]], self._words[i])
-            for _, distance, i in matches
-            if abs(len(self._words[i]) - len(word)) <= 1
+            (distance, -self.vocabulary[self._words[numbers[i]]], self._words[numbers[i]]) for _, distance, i in matches
         ]
         for _, _, candidate in sorted(candidates):
             if not real_word or self._replaces_real_word(word, candidate):
