@@ -375,10 +375,23 @@ class KiwiTokenizer(_TermTokenizer):
 
 
 class KeywordTokenizer(_TermTokenizer):
-    """Content morphemes and each compound whole: for tags, keywords an editor wrote as one unit."""
+    """Tags, one a line: keywords an editor wrote as units, so each is analysed on its own (Kiwi
+    reads 연회비 whole, but cuts it 연 + 회비 after 포인트) and a compound is kept whole beside its parts."""
 
     def _terms(self, value: str) -> list[Term]:
-        return index_terms(value)
+        return by_line(value, index_terms)
+
+
+def by_line(value: str, terms_of: Callable[[str], list[Term]]) -> list[Term]:
+    """``terms_of`` applied to each line of ``value``, offsets into ``value``. The build analyses
+    (and caches) each tag alone, so the index writer then finds every tag's analysis cached."""
+    if "\n" not in value:
+        return terms_of(value)
+    out, at = [], 0
+    for line in value.split("\n"):
+        out += [Term(t.text, t.tag, t.start + at, t.end + at, t.known) for t in terms_of(line)]
+        at += len(line) + 1
+    return out
 
 
 class NgramTokenizer(_TermTokenizer):

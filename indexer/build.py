@@ -52,7 +52,7 @@ from indexer.postings import SEGMENTS, SegmentPostings, read_corpus, sidecar_pat
 from indexer.schema import IndexDoc, make_schema, to_fields
 from indexer.synonyms import Synonyms
 
-ANALYZER_VERSION = "kiwi-6"  # kiwi-6: compounds indexed whole only in tags (indexer/schema.py)
+ANALYZER_VERSION = "kiwi-7"  # kiwi-7: tags analysed one by one, compounds whole only in tags (indexer/schema.py)
 KEEP_BUILDS = 2  # the live build and the one before it (a running server may still hold it; the fallback)
 APP_FOLDER = "app"
 SYNONYMS_FILE = "synonyms.json"

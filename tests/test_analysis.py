@@ -87,3 +87,17 @@ def test_compounds_are_indexed_whole_only_in_keywords():
     assert tokens(KeywordTokenizer(), "분실신고") == ["분실", "신고", "분실신고"]
     assert tokens(KiwiTokenizer(), "분실신고하려면") == ["분실", "신고"]
     assert "연회비" not in tokens(KiwiTokenizer(), "카드를 해지하면 연회비를 돌려받을 수 있나요?")
+
+
+def test_each_tag_is_analysed_on_its_own():
+    # after 포인트 Kiwi cuts 연회비 into 연 + 회비; a tag is a unit and is read alone
+    tags = "포인트\n연회비\n결제대금차감"
+    found = [(t.text, tags[t.startchar : t.endchar]) for t in KeywordTokenizer()(tags, chars=True)]
+    assert found == [
+        ("포인트", "포인트"),
+        ("연회비", "연회비"),
+        ("결제", "결제"),
+        ("대금", "대금"),
+        ("차감", "차감"),
+        ("결제대금차감", "결제대금차감"),
+    ]

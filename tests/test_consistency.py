@@ -14,7 +14,7 @@ from tests.conftest import REPO
 
 ENDINGS = ("하려면", "했는데")
 NOUN_PIECES = ("NNG", "NNP", "XPN", "XSN", "XR")
-MIN_SHARE = 0.99  # measured: see docs/benchmarks.md ("Consistency over the sample")
+MIN_SHARE = 0.995  # measured: see docs/benchmarks.md ("Consistency over the sample")
 
 
 def inflected(text: str) -> list[str]:
