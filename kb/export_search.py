@@ -41,6 +41,7 @@ from indexer.search import CANDIDATES, RELATIVE_CUTOFF
 from indexer.segment import ENDINGS
 from indexer.suggest import MAX_ENTRIES_PER_DOC
 from indexer.synonyms import Synonyms
+from indexer.typo import COMMON_SHARE
 from indexer.weights import UNSEEN_WEIGHT
 from kb.corpus import Corpus
 from kb.export_lexicon import analyses, build_lexicon
@@ -92,7 +93,15 @@ def _postings(row) -> list[list[int]]:
 class SearchData:
     """Collects every table the browser needs from the corpus and the live build."""
 
-    def __init__(self, corpus: Corpus, table: ScoreTable, term_weights, synonyms: Synonyms, index_root: Path):
+    def __init__(
+        self,
+        corpus: Corpus,
+        table: ScoreTable,
+        term_weights,
+        synonyms: Synonyms,
+        index_root: Path,
+        vocabulary: dict[str, int] | None = None,
+    ):
         self.corpus = corpus
         self.table = table
         self.term_weights = term_weights
@@ -103,7 +112,8 @@ class SearchData:
         self.numbers = np.full(max(1, table.documents), -1, dtype=np.int64)  # build number -> browser number
         self.numbers[self.docnums] = np.arange(len(self.docnums))
         self.articles = [corpus.get(table.ids[n]) for n in self.docnums]
-        self.vocabulary = self._vocabulary()
+        # the live speller's public vocabulary (document frequency, max over fields), else counted here
+        self.vocabulary = vocabulary if vocabulary is not None else self._vocabulary()
         internal = [a for a in corpus.articles if not a.is_public]
         self.texts = [t for a in self.articles for t in (a.title, *a.questions, *a.tags, a.text)]
         internal_texts = [t for a in internal for t in (a.title, *a.questions, *a.tags, a.text)]
@@ -215,6 +225,15 @@ def _sharded(kind: str, items: dict, count: int, key) -> Iterator[tuple[str, str
         yield f"{kind}/{number}.js", _script(kind, number, shard)
 
 
+def ending_syllables(lexicon: dict[str, list], least: int = 3) -> str:
+    """The syllables particles and endings are made of (는, 데, 려, 요): those of ENDINGS, and those
+    in at least ``least`` function pieces of the lexicon. A known stem followed only by these is
+    read as a real word, not a typo."""
+    counts = Counter(ch for surface, entry in lexicon.items() if not entry[0] for ch in set(surface) if is_syllable(ch))
+    chosen = {ch for ch, n in counts.items() if n >= least} | {ch for ending in ENDINGS for ch in ending}
+    return "".join(sorted(chosen))
+
+
 def search_files(corpus: Corpus, index_root: Path) -> Iterator[tuple[str, str]]:
     """(path under static/search/, script text) for every file of the browser's index, from the
     live build under ``index_root``: its score table (the weights the live search ranks by), its
@@ -225,7 +244,9 @@ def search_files(corpus: Corpus, index_root: Path) -> Iterator[tuple[str, str]]:
 
     build = live_path(index_root)
     tables = load_tables(build)
-    data = SearchData(corpus, tables.scores, tables.weights, read_synonyms(build), index_root)
+    data = SearchData(
+        corpus, tables.scores, tables.weights, read_synonyms(build), index_root, tables.vocabulary["public"]
+    )
     postings, lexicon, initials_table = data.postings(), data.lexicon(), data.initials()
     vocabulary = {w: df for w, df in data.vocabulary.items() if len(w) >= 2 and all(is_syllable(c) for c in w)}
     documents = data.documents()
@@ -266,6 +287,8 @@ def search_files(corpus: Corpus, index_root: Path) -> Iterator[tuple[str, str]]:
             _digit(list(categories).index(d[2]) if d[2] in categories else len(categories)) for d in documents
         ),
         "popular": [[a.title, article_path(a.id)] for a in popular_articles(corpus)],
+        # a word this common is the corpus's own subject: a sound-alike spelling of it is searched as it
+        "common": max(5, int(len(documents) * COMMON_SHARE)),
         "synonyms": data.synonyms(),
         "weights": {
             "correction": CORRECTION_WEIGHT,
@@ -274,6 +297,7 @@ def search_files(corpus: Corpus, index_root: Path) -> Iterator[tuple[str, str]]:
             "unseen": UNSEEN_WEIGHT,
         },
         "endings": list(ENDINGS),
+        "ending_syllables": ending_syllables(lexicon),
         "limits": {
             "terms": MAX_TERMS,
             "ngrams": MAX_NGRAMS,

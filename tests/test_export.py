@@ -263,3 +263,31 @@ def test_suggestion_list_in_the_browser_is_the_live_one(exported):
     assert static["ㅂㅅㅅㄱ"]
     assert not any(INTERNAL_ID in s for found in static.values() for s in found)
     assert {q: static[q] for q in typed} == live
+
+
+def test_browser_search_reads_typos_as_the_live_search_does(exported):
+    """The browser decides as the live search what is a typo ("did you mean"), what a sound-alike
+    spelling to search as the corpus's common word (autocorrected), and what a real word in a form
+    the articles never used (가려는데: left alone)."""
+    import shutil
+    import subprocess
+
+    from indexer import PUBLIC, live_path
+    from kb.snapshot import Snapshot
+
+    snapshot = Snapshot.open(live_path(exported.parent / "index"))
+    queries = ["결재 취소", "분싫 신고", "헤제", "직접 가려는데", "카드 분실"]
+    answer = subprocess.run(
+        [shutil.which("node"), str(Path(__file__).parent / "js" / "node_search.js"), str(exported)],
+        input="\n".join(queries) + "\n",
+        capture_output=True,
+        text=True,
+    )
+    assert answer.returncode == 0, answer.stderr
+    static = {line["query"]: line for line in map(json.loads, answer.stdout.splitlines())}
+    for q in queries:
+        plan = snapshot.search(q, limit=10, audiences=PUBLIC).plan
+        assert static[q]["autocorrected_from"] == plan.autocorrected_from, q
+        assert static[q]["did_you_mean"] == plan.did_you_mean, q
+    assert static["분싫 신고"]["did_you_mean"] == "분실 신고"
+    assert static["직접 가려는데"]["did_you_mean"] is None

@@ -191,7 +191,7 @@
     try {
       let data;
       if (isStatic) {
-        const more = { limit: offset + 20, category: next.searchParams.get("category") };
+        const more = { limit: offset + 20, category: next.searchParams.get("category"), exact: next.searchParams.get("exact") === "1" };
         data = await window.KBStaticSearch.search(next.searchParams.get("q") || "", more);
         data = { ...data, results: data.results.slice(offset) };
       } else {
@@ -363,10 +363,10 @@
     }
   }
 
-  async function staticSearch(q, moveAddress, limit = 20, suggest = true) {
+  async function staticSearch(q, moveAddress, limit = 20, suggest = true, exact = false) {
     const category = form.querySelector("input[name=category]");
     try {
-      const data = await window.KBStaticSearch.search(q, { limit, suggest, category: category ? category.value : null });
+      const data = await window.KBStaticSearch.search(q, { limit, suggest, exact, category: category ? category.value : null });
       if (input.value !== q) return; // the user has typed on
       render(data);
       renderedQuery = q;
@@ -437,7 +437,7 @@
         initial.q = asked;
         const page = Math.max(1, Number(new URLSearchParams(location.search).get("page")) || 1);
         // ?page=N: the "더 보기" link without JavaScript's help; no suggestion list, as on the server's page
-        staticSearch(asked, false, 20 * page, false);
+        staticSearch(asked, false, 20 * page, false, new URLSearchParams(location.search).get("exact") === "1");
       }
     }
   }

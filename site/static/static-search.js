@@ -136,12 +136,31 @@
       return answer;
     }
 
+    /* A known stem and then only syllables that endings are made of (무르 + 기), or such syllables
+       alone (가려는데): a real word in a form the articles never used, not a typo (Kiwi's dictionary
+       tells the live search). */
+    const endingSyllables = new Set(chars(meta.ending_syllables || ""));
+    function looksInflected(letters) {
+      if (letters.length >= 3 && letters.every((ch) => endingSyllables.has(ch))) return true; // 가려는데
+      for (let cut = letters.length - 1; cut >= Math.max(1, letters.length - 4); cut--) {
+        if (!letters.slice(cut).every((ch) => endingSyllables.has(ch))) break;
+        const stem = letters.slice(0, cut).join("");
+        const found = H.segment(stem, kind, endings);
+        if (found.length && H.explained(stem, kind, endings) && found[found.length - 1][1] === cut) return true;
+      }
+      return false;
+    }
+
     /* indexer/query.correct_word without Kiwi: a word the lexicon cannot cover is a typo candidate. */
     async function correctWord(word) {
       const letters = chars(word);
       if (letters.length < 2 || !isSyllableWord(word) || known(word)) return null;
-      // a typo leaves part of the word unexplained, or leaves no content in it at all (도닌 = 도 + 닌)
-      if (H.explained(word, kind, endings) && H.segment(word, kind, endings).length) return null;
+      // a typo leaves part of the word unexplained, or leaves no content in it at all (도닌 = 도 + 닌),
+      // or cuts a two-syllable word into one-syllable scraps (면재 = 면 + 재)
+      const pieces = H.segment(word, kind, endings);
+      const scraps = letters.length === 2 && pieces.every(([s, e]) => e - s === 1);
+      if (H.explained(word, kind, endings) && pieces.length && !scraps) return null;
+      if (looksInflected(letters)) return null;
       for (let cut = 0; cut < Math.min(3, letters.length - 1); cut++) {
         const stem = letters.slice(0, letters.length - cut).join("");
         const rest = letters.slice(letters.length - cut).join("");
@@ -179,6 +198,46 @@
         if (!matched) out.push(letters[i++]);
       }
       return changed ? out.join("") : null;
+    }
+
+    // ---------- sound-alike spellings searched as the common word (indexer/typo.Speller.is_certain) ----------
+    const SAME_SOUND = [[1, 5], [3, 7], [10, 15, 11]]; // ㅐㅔ, ㅒㅖ, ㅙㅞㅚ (vowel numbers)
+    const documentFrequency = (word) => {
+      const entry = lexicon.get(word);
+      return entry && entry[0] === word ? entry[1] : 0; // every vocabulary word is its own surface
+    };
+
+    function soundAlike(word) {
+      let variants = [""];
+      for (const ch of chars(word)) {
+        const index = ch.codePointAt(0) - 0xac00;
+        const vowel = Math.floor((index % 588) / 28);
+        const group = SAME_SOUND.find((g) => g.includes(vowel)) || [vowel];
+        const options = group.map((v) => String.fromCodePoint(0xac00 + index + (v - vowel) * 28));
+        variants = variants.flatMap((prefix) => options.map((o) => prefix + o)).slice(0, 32);
+      }
+      return variants.filter((v) => v !== word);
+    }
+
+    /* 결재 -> 결제: a word the articles never use whose same-sounding spelling is common in them. */
+    async function certainFix(word) {
+      const letters = chars(word);
+      if (letters.length < 2 || !isSyllableWord(word) || documentFrequency(word)) return null;
+      let fixed = letters.slice();
+      let changed = false;
+      for (const [start, end] of H.segment(word, kind, endings).reverse()) {
+        const surface = letters.slice(start, end).join("");
+        if (end - start < 2 || lexicon.get(surface)[0] !== surface || documentFrequency(surface)) continue;
+        const variants = soundAlike(surface);
+        await needLexicon(variants.map((v) => chars(v)[0]));
+        const best = variants.filter((v) => documentFrequency(v) >= meta.common)
+          .sort((a, b) => documentFrequency(b) - documentFrequency(a) || (a < b ? -1 : 1))[0];
+        if (best) {
+          fixed = fixed.slice(0, start).concat(chars(best), fixed.slice(end));
+          changed = true;
+        }
+      }
+      return changed ? fixed.join("") : null;
     }
 
     // ---------- keyboard layout and 초성 ----------
@@ -254,12 +313,13 @@
     }
 
     // ---------- the plan (indexer/query.plan_query) ----------
-    async function planQuery(text, original) {
-      const plan = { original, text: "", layout_fixed: false, initials: false, terms: [], compounds: [], corrections: [],
+    async function planQuery(text, original, exact = false) {
+      const plan = { original, text: "", layout_fixed: false, initials: false, autocorrected_from: null, terms: [],
+        compounds: [], corrections: [],
         did_you_mean: null, synonyms: [], ngrams: [] };
       let normalized = H.normalizeQuery(text);
       if (!normalized) return plan;
-      const fixed = await fixLayout(H.normalizeQuery(text, 200, false));
+      const fixed = exact ? null : await fixLayout(H.normalizeQuery(text, 200, false));
       if (fixed) {
         normalized = fixed;
         plan.layout_fixed = true;
@@ -271,6 +331,13 @@
       }
       let words = normalized.split(" ");
       await needLexicon(words);
+      const certain = meta.common && !exact ? await Promise.all(words.map(certainFix)) : [];
+      if (certain.some(Boolean)) {
+        plan.autocorrected_from = normalized;
+        words = words.map((w, i) => certain[i] || w);
+        normalized = plan.text = words.join(" ");
+        await needLexicon(words);
+      }
       const last = words[words.length - 1];
       if (last && H.isJamo(chars(last)[chars(last).length - 1]) && chars(last).some(H.isSyllable)) {
         const completed = complete(last); // the IME is still composing: 분ㅅ -> 분실
@@ -315,8 +382,10 @@
       return plan;
     }
 
-    async function plan(text) {
-      let planned = await planQuery(text, text);
+    /* ``exact``: what was typed, without keyboard-layout repair, 초성 reading or autocorrection (exact=1). */
+    async function plan(text, exact = false) {
+      let planned = await planQuery(text, text, exact);
+      if (exact) return { ...planned, initials: false };
       let reading = null;
       if (planned.initials) {
         reading = await decodeInitials(planned.text);
@@ -539,10 +608,11 @@
         initials: false, category, total: 0, category_counts: {}, category_labels: labels,
         category_order: meta.categories.map(([key]) => key), results: [], suggestions: [] };
       const suggesting = options.suggest ? suggest(query, base) : Promise.resolve([]);
-      const planned = await plan(query);
+      const planned = await plan(query, Boolean(options.exact));
       data.layout_fixed = planned.layout_fixed;
       data.initials = planned.initials;
-      data.interpreted_as = planned.layout_fixed || planned.initials ? planned.text : null;
+      data.interpreted_as = planned.layout_fixed || planned.initials || planned.autocorrected_from ? planned.text : null;
+      data.autocorrected_from = planned.autocorrected_from;
       data.did_you_mean = planned.did_you_mean;
       data.plan = planned;
       let ranked = await rank(planned);

@@ -49,7 +49,8 @@ lines.on("close", async () => {
     const data = await engine.search(q, { limit: limit });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const out = { query: q, ms, ids: data.results.map((r) => r.id), layout_fixed: data.layout_fixed,
-      did_you_mean: data.did_you_mean, interpreted_as: data.interpreted_as, total: data.total };
+      did_you_mean: data.did_you_mean, interpreted_as: data.interpreted_as, autocorrected_from: data.autocorrected_from,
+      total: data.total };
     if (flags.includes("--plan")) out.plan = data.plan;
     if (flags.includes("--cold")) out.files = loaded;
     if (flags.includes("--full")) out.data = data;
