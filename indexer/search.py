@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,20 +99,39 @@ class SearchEngine:
         self._masks: dict[Audiences, object] = {}
         self._lock = threading.Lock()
         self._local = threading.local()
-        self._searchers: list = []
+        self._searchers: list = []  # every searcher opened, closed with the engine
+        self._idle: list = []  # searchers no request is using now
         self.closed = False
 
+    def _open_searcher(self):
+        with self._lock:
+            if self.closed:
+                raise RuntimeError(f"search engine on {self.path} is closed")
+            searcher = self.index.searcher(weighting=BM25F(B=0.75, K1=1.2))
+            self._searchers.append(searcher)
+        return searcher
+
     def _searcher(self):
-        """This thread's searcher (Whoosh readers must not be shared between threads)."""
+        """This thread's own searcher, kept for the thread's life (explanations, tests)."""
         searcher = getattr(self._local, "searcher", None)
         if searcher is None:
-            with self._lock:
-                if self.closed:
-                    raise RuntimeError(f"search engine on {self.path} is closed")
-                searcher = self.index.searcher(weighting=BM25F(B=0.75, K1=1.2))
-                self._searchers.append(searcher)
-            self._local.searcher = searcher
+            searcher = self._local.searcher = self._open_searcher()
         return searcher
+
+    @contextmanager
+    def _borrowed(self) -> Iterator:
+        """A searcher for one search, then handed to the next (Whoosh readers keep file cursors: never two
+        at once). Not one per thread: a server with a thread per connection (``kb serve``) opened a searcher
+        per request (~2 ms of reading the segment's tables) and kept every one of them open."""
+        with self._lock:
+            searcher = self._idle.pop() if self._idle else None
+        searcher = searcher or self._open_searcher()
+        try:
+            yield searcher
+        finally:
+            with self._lock:
+                if not self.closed:
+                    self._idle.append(searcher)
 
     def allowed(self, audiences: Audiences) -> set[int]:
         """Document numbers visible to ``audiences``: a plain set, so Whoosh need not run a filter query."""
@@ -161,45 +182,46 @@ class SearchEngine:
         has_terms = bool(weighted_terms(plan) or plan.ngrams)
         if not has_terms and not plan.initials:
             return response
-        searcher = self._searcher()
-        allowed = self.allowed(audiences)
-        if not has_terms:  # initials with no reading: match them in titles and questions
-            suggestions = self.suggester.suggest(plan.text, limit=CANDIDATES, audiences=audiences)
-            kept = [(searcher.document_number(id=s.id), 1.0 / rank) for rank, s in enumerate(suggestions, 1)]
-            kept = [(n, score) for n, score in kept if n in allowed]
-        else:
-            scored = self.rank(plan, audiences)
-            best = scored[0][1] if scored else 0.0
-            # Loose matches (a shared bigram, one common word) are not answers: keep hits
-            # within reach of the best one, so counts and "no results" mean something.
-            kept = [(n, score) for n, score in scored if score >= best * RELATIVE_CUTOFF]
-        docs = self.documents
-        response.category_counts = dict(Counter(docs[n][1] for n, _ in kept))
-        if category:
-            kept = [(n, score) for n, score in kept if docs[n][1] == category]
-        response.total = len(kept)
-        self._check_segments()
-        terms, grams = query_terms(plan), set(plan.ngrams)
-        for n, score in kept[:limit]:
-            stored = searcher.stored_fields(n)
-            title, title_offsets = stored["title"], stored["title_offsets"]
-            article_id, article_category, audience = docs[n]
-            response.hits.append(
-                Hit(
-                    id=article_id,
-                    category=article_category,
-                    audience=audience,
-                    score=round(score, 4),
-                    snippet=make_snippet(SnippetSource.from_stored(stored["snippet"]), terms, grams),
-                    title_highlights=match_spans(title, title_offsets, terms, grams),
+        with self._borrowed() as searcher:
+            allowed = self.allowed(audiences)
+            if not has_terms:  # initials with no reading: match them in titles and questions
+                suggestions = self.suggester.suggest(plan.text, limit=CANDIDATES, audiences=audiences)
+                kept = [(searcher.document_number(id=s.id), 1.0 / rank) for rank, s in enumerate(suggestions, 1)]
+                kept = [(n, score) for n, score in kept if n in allowed]
+            else:
+                scored = self.rank(plan, audiences)
+                best = scored[0][1] if scored else 0.0
+                # Loose matches (a shared bigram, one common word) are not answers: keep hits
+                # within reach of the best one, so counts and "no results" mean something.
+                kept = [(n, score) for n, score in scored if score >= best * RELATIVE_CUTOFF]
+            docs = self.documents
+            response.category_counts = dict(Counter(docs[n][1] for n, _ in kept))
+            if category:
+                kept = [(n, score) for n, score in kept if docs[n][1] == category]
+            response.total = len(kept)
+            self._check_segments()
+            terms, grams = query_terms(plan), set(plan.ngrams)
+            for n, score in kept[:limit]:
+                stored = searcher.stored_fields(n)
+                title, title_offsets = stored["title"], stored["title_offsets"]
+                article_id, article_category, audience = docs[n]
+                response.hits.append(
+                    Hit(
+                        id=article_id,
+                        category=article_category,
+                        audience=audience,
+                        score=round(score, 4),
+                        snippet=make_snippet(SnippetSource.from_stored(stored["snippet"]), terms, grams),
+                        title_highlights=match_spans(title, title_offsets, terms, grams),
+                    )
                 )
-            )
         return response
 
     def rank(self, plan: QueryPlan, audiences: Audiences = PUBLIC, limit: int = CANDIDATES) -> list[tuple[int, float]]:
         """The best (document number, BM25F score) for ``plan`` among what ``audiences`` may see."""
         if self.scorer == "whoosh":
-            return whoosh_rank(self._searcher(), plan, self.allowed(audiences), limit)
+            with self._borrowed() as searcher:
+                return whoosh_rank(searcher, plan, self.allowed(audiences), limit)
         key = tuple(sorted(audiences))
         if key not in self._masks:
             self._masks[key] = self.scores.mask(self.allowed(audiences))
@@ -222,7 +244,7 @@ class SearchEngine:
         """Close every thread's searcher: call it when no request uses this engine any more."""
         with self._lock:
             self.closed = True
-            searchers, self._searchers = self._searchers, []
+            searchers, self._searchers, self._idle = self._searchers, [], []
         for searcher in searchers:
             searcher.close()
         self.index.close()
