@@ -15,7 +15,7 @@ from indexer.artifact import (
     verify_build,
 )
 from indexer.audience import AUDIENCES, EVERYONE, PUBLIC, Audience, Audiences
-from indexer.build import BuildInfo, build_index, content_hash, read_attachment
+from indexer.build import BuildInfo, JSONText, build_index, content_hash, read_attachment
 from indexer.highlight import Snippet, marked_parts
 from indexer.normalize import MAX_QUERY_CHARS, normalize, normalize_query
 from indexer.query import QueryPlan
@@ -36,6 +36,7 @@ __all__ = [
     "Hit",
     "IndexDoc",
     "IndexNotFound",
+    "JSONText",
     "QueryPlan",
     "SearchEngine",
     "SearchResponse",

@@ -69,13 +69,17 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def checksums(build: Path, known: dict[str, tuple[int, dict]] | None = None) -> dict[str, dict]:
+def checksums(
+    build: Path, known: dict[str, tuple[int, dict]] | None = None, written: dict[str, dict] | None = None
+) -> dict[str, dict]:
     """Every file of a build except meta.json: relative path -> {size, sha256}.
 
     ``known``: name -> (inode, entry) of files another build recorded: a file that is a hard link
-    to that inode, with the recorded size, takes the recorded entry (its bytes are those bytes)."""
+    to that inode, with the recorded size, takes the recorded entry (its bytes are those bytes).
+    ``written``: name -> entry of files just written from bytes whose checksum the writer computed."""
     out = {}
     known = known or {}
+    written = written or {}
     for path in sorted(p for p in build.rglob("*") if p.is_file()):
         name = path.relative_to(build).as_posix()
         if name == META:
@@ -84,6 +88,8 @@ def checksums(build: Path, known: dict[str, tuple[int, dict]] | None = None) -> 
         inode, entry = known.get(name, (None, None))
         if entry is not None and inode == stat.st_ino and entry["size"] == stat.st_size:
             out[name] = dict(entry)
+        elif name in written and written[name]["size"] == stat.st_size:
+            out[name] = dict(written[name])
         else:
             out[name] = {"size": stat.st_size, "sha256": file_sha256(path)}
     return out

@@ -23,8 +23,11 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import multiprocessing
 import os
+import queue
 import shutil
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
@@ -34,9 +37,10 @@ from pathlib import Path
 
 import whoosh
 from whoosh import index as whoosh_index
+from whoosh.index import TOC, clean_files
 
 from indexer import tables
-from indexer.analysis import Analysis, pinned, reusing_terms
+from indexer.analysis import Analysis, get_kiwi, pinned, reusing_terms
 from indexer.analysis_cache import analyse_cached
 from indexer.artifact import (
     FORMAT_VERSION,
@@ -59,6 +63,9 @@ SYNONYMS_FILE = "synonyms.json"
 DIGESTS_FILE = "digests.json"  # tables/: article id -> digest of what was indexed (the next build's diff)
 MAX_DELETED_SHARE = 0.25  # past this share of deleted documents in the index, build from nothing
 WRITELOCK = "MAIN_WRITELOCK"
+PARALLEL_MIN_DOCUMENTS = 2000  # below this, starting writer processes costs more than it saves
+MAX_WRITERS = 2
+BIG_SEGMENT_SHARE = 0.2  # a segment with this share of the documents is never merged by an update
 
 Progress = Callable[[int, int], None]
 
@@ -88,6 +95,7 @@ class BuildInfo:
     incremental: bool = False  # built on the live build's segments
     changed: int | None = None  # articles added or rewritten (an incremental build)
     removed: int | None = None  # articles deleted from the index (changed or gone)
+    steps: dict[str, float] | None = None  # seconds per step (where a build's time goes)
 
 
 def doc_digest(doc: IndexDoc) -> str:
@@ -95,20 +103,39 @@ def doc_digest(doc: IndexDoc) -> str:
     return hashlib.sha256(json.dumps(vars(doc), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
+class JSONText(str):
+    """An attachment already serialized as JSON: the application keeps each article's JSON between
+    builds, so a corpus of 20,000 is not serialized again for one changed article."""
+
+
+def serialize(attachments: Mapping[str, object] | None) -> dict[str, str]:
+    return {
+        name: value if isinstance(value, JSONText) else json.dumps(value, ensure_ascii=False, default=str)
+        for name, value in (attachments or {}).items()
+    }
+
+
 def content_hash(
     docs: Sequence[IndexDoc],
     synonyms: Sequence[Sequence[str]] = (),
     attachments: Mapping[str, object] | None = None,
     digests: Mapping[str, str] | None = None,
+    attachment_digests: Mapping[str, str] | None = None,
 ) -> str:
     """A hash of everything that reaches the build, so an unchanged corpus is not rebuilt."""
     digests = digests if digests is not None else {d.id: doc_digest(d) for d in docs}
+    if attachment_digests is None:
+        attachment_digests = {name: _sha256(text) for name, text in serialize(attachments).items()}
     digest = hashlib.sha256(f"{ANALYZER_VERSION}/{FORMAT_VERSION}/{engine_fingerprint()}".encode())
     for doc_id in sorted(digests):
         digest.update(f"{doc_id}\0{digests[doc_id]}\0".encode())
-    extra = {"synonyms": [list(g) for g in synonyms], "attachments": attachments or {}}
-    digest.update(json.dumps(extra, ensure_ascii=False, sort_keys=True, default=str).encode())
+    extra = {"synonyms": [list(g) for g in synonyms], "attachments": dict(sorted(attachment_digests.items()))}
+    digest.update(json.dumps(extra, ensure_ascii=False, sort_keys=True).encode())
     return digest.hexdigest()
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -140,7 +167,9 @@ def build_index(
     root = Path(index_root)
     root.mkdir(parents=True, exist_ok=True)
     digests = {doc.id: doc_digest(doc) for doc in docs}
-    digest = content_hash(docs, synonyms, attachments, digests)
+    files = serialize(attachments)
+    file_digests = {name: _sha256(text) for name, text in files.items()}
+    digest = content_hash(docs, synonyms, digests=digests, attachment_digests=file_digests)
     with _build_lock(root):
         builds = root / "builds"
         builds.mkdir(exist_ok=True)
@@ -162,21 +191,34 @@ def build_index(
         name = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now)) + f"{int(now * 1e6) % 1_000_000:06d}-{digest[:8]}"
         staging, final = builds / (name + STAGING_SUFFIX), builds / name
         staging.mkdir()
+        steps: dict[str, float] = {}
+        clock = [started]
+
+        def step(name: str) -> None:
+            now = time.perf_counter()
+            steps[name] = round(now - clock[0], 3)
+            clock[0] = now
+
         try:
             update = plan_update(live, docs, digests) if live else None
             if update is None:
                 analyses, analysed = analyse(docs, root, progress)
+                step("analyse")
                 with pinned(analyses):
                     write_index(docs, digests, staging, _after(analysed, progress))
             else:
                 link_segments(update.previous, staging)
                 analyses, analysed = analyse(update.added, root, progress, prune=False)
+                step("analyse")
                 with pinned(analyses):
                     update_index(update, digests, staging, _after(analysed, progress))
+            step("index")
             previous = update.previous if update else None
             tables.write(derive_tables(staging, docs, digests, previous), staging)
             (staging / tables.TABLES / DIGESTS_FILE).write_text(json.dumps(digests), encoding="utf-8")
-            write_app_files(staging, synonyms, attachments or {}, previous)
+            step("tables")
+            written = write_app_files(staging, synonyms, files, file_digests, previous, update.meta if update else None)
+            step("app")
             info = BuildInfo(
                 path=str(final),
                 documents=len(docs),
@@ -189,9 +231,10 @@ def build_index(
                 incremental=update is not None,
                 changed=len(update.added) if update else None,
                 removed=len(update.removed) if update else None,
+                steps=steps,
             )
             info.seconds = round(time.perf_counter() - started, 3)
-            write_meta(staging, info, update.previous if update else None, update.meta if update else None)
+            write_meta(staging, info, update.previous if update else None, update.meta if update else None, written)
             os.rename(staging, final)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -228,7 +271,8 @@ def analyse(
     Returns the analyses and how many texts Kiwi analysed. Progress counts those texts, then
     the documents written (one bar for the whole build, so its time estimate covers both).
     ``prune``: the cache keeps only these texts (a full build); an incremental build adds to it."""
-    texts = (text for doc in docs for text in (doc.title, doc.body, *doc.questions, *doc.tags))
+    # the values the writer analyses (to_fields): questions and tags are one field value each
+    texts = (text for doc in docs for text in (doc.title, doc.body, "\n".join(doc.questions), "\n".join(doc.tags)))
     told = (lambda done, total: progress(done, total + len(docs))) if progress else None
     return analyse_cached(texts, index_root, ANALYZER_VERSION, told, prune=prune)
 
@@ -260,8 +304,16 @@ def _add_documents(writer, docs: Sequence[IndexDoc], digests: Mapping[str, str],
 
 
 def write_index(docs: Sequence[IndexDoc], digests: Mapping[str, str], folder: Path, progress: Progress | None) -> None:
-    """The Whoosh segment of ``docs``, and its statistics beside it."""
+    """The Whoosh segments of ``docs``, and their statistics beside them.
+
+    A large corpus is written by one process per core, each a segment of its consecutive share
+    (so document numbers still follow the corpus); Whoosh's own writer uses one core."""
     ix = whoosh_index.create_in(str(folder), make_schema())
+    writers = _writer_processes(len(docs))
+    if writers > 1:
+        _write_in_processes(ix, docs, digests, folder, progress, writers)
+        ix.close()
+        return
     writer = ix.writer()
     try:
         postings = _add_documents(writer, docs, digests, progress)
@@ -271,6 +323,76 @@ def write_index(docs: Sequence[IndexDoc], digests: Mapping[str, str], folder: Pa
         raise
     _write_sidecars(ix, folder, {}, postings, [])
     ix.close()
+
+
+def _writer_processes(documents: int) -> int:
+    """Processes for a full build: one per core for a large corpus, only where forking is safe (no
+    other Python thread that could hold a lock at the fork: not inside a running server)."""
+    if documents < PARALLEL_MIN_DOCUMENTS or threading.active_count() > 1:
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(MAX_WRITERS, os.cpu_count() or 1))
+
+
+def _write_in_processes(ix, docs, digests, folder: Path, progress: Progress | None, writers: int) -> None:
+    context = multiprocessing.get_context("fork")  # the children inherit the build's analyses
+    bounds = [len(docs) * i // writers for i in range(writers + 1)]
+    done = context.Array("i", writers)
+    results = context.Queue()
+    children = [
+        context.Process(
+            target=_write_share, args=(str(folder), docs[bounds[i] : bounds[i + 1]], digests, i, done, results)
+        )
+        for i in range(writers)
+    ]
+    for child in children:
+        child.start()
+    segments: dict[int, object] = {}
+    try:
+        while len(segments) < writers:
+            try:
+                number, segment = results.get(timeout=0.2)
+                segments[number] = segment
+            except queue.Empty:
+                if any(c.exitcode not in (None, 0) for c in children):
+                    raise RuntimeError("an index writer process failed") from None
+            if progress:
+                progress(sum(done[:]), len(docs))
+        for child in children:
+            child.join()
+    finally:
+        for child in children:
+            if child.is_alive():
+                child.kill()
+                child.join()
+    ordered = [segments[i] for i in range(writers)]
+    toc_generation = ix.latest_generation() + 1
+    TOC(ix.schema, ordered, toc_generation).write(ix.storage, ix.indexname)
+    clean_files(ix.storage, ix.indexname, toc_generation, ordered)
+
+
+_INHERITED: list = []
+
+
+def _write_share(folder: str, docs, digests, number: int, done, results) -> None:
+    """A writer process: one segment of ``docs`` and its statistics, reported on ``results``."""
+    from whoosh.writing import SegmentWriter
+
+    if get_kiwi.cache_info().currsize:  # Kiwi's worker threads did not survive the fork:
+        _INHERITED.append(get_kiwi())  # never freed (its destructor would wait for them forever)
+        get_kiwi.cache_clear()  # a fresh one, should a text not be in the build's analyses
+    ix = whoosh_index.open_dir(folder)
+    writer = SegmentWriter(ix, _lk=False)
+
+    def told(count: int, total: int) -> None:
+        done[number] = count
+
+    postings = _add_documents(writer, docs, digests, told)
+    segment = writer._finalize_segment()
+    writer._finish()
+    postings.save(sidecar_path(Path(folder), segment.segment_id()))
+    results.put((number, segment))
 
 
 def link_segments(previous: Path, staging: Path) -> None:
@@ -288,32 +410,32 @@ def link_segments(previous: Path, staging: Path) -> None:
 def update_index(update: Update, digests: Mapping[str, str], folder: Path, progress: Progress | None) -> None:
     """Delete the changed and removed articles, add the changed and new ones as a new segment.
 
-    The merge policy keeps the biggest segment as it is and merges every other (small) segment
-    into the new one, so an index has at most two segments and the big one is never rewritten."""
+    The merge policy keeps the big segments (a full build's, one per writer process) as they are
+    and merges every small one into the new segment: big segments are never rewritten, and an
+    index has at most one small segment."""
     from whoosh.reading import SegmentReader
 
     ix = whoosh_index.open_dir(str(folder))
     old_postings = {s.segment_id(): SegmentPostings.load(sidecar_path(folder, s.segment_id())) for s in ix._segments()}
     merged: list = []
 
-    def keep_the_biggest(writer, segments):
-        if len(segments) <= 1:
-            return segments
-        biggest = max(segments, key=lambda s: s.doc_count_all())
+    def keep_the_big_ones(writer, segments):
+        total = sum(s.doc_count_all() for s in segments)
+        big = [s for s in segments if s.doc_count_all() >= BIG_SEGMENT_SHARE * total]
         for segment in segments:
-            if segment is not biggest:
+            if segment not in big:
                 reader = SegmentReader(writer.storage, writer.schema, segment)
                 writer.add_reader(reader)
                 reader.close()
                 merged.append(segment)
-        return [biggest]
+        return big
 
     writer = ix.writer()
     try:
         for doc_id in update.removed:
             writer.delete_by_term("id", doc_id)
         postings = _add_documents(writer, update.added, digests, progress)
-        writer.commit(mergetype=keep_the_biggest)
+        writer.commit(mergetype=keep_the_big_ones)
     except BaseException:
         if not writer.is_closed:
             writer.cancel()
@@ -362,42 +484,71 @@ def derive_tables(
 
 
 def write_app_files(
-    folder: Path, synonyms: Sequence[Sequence[str]], attachments: Mapping[str, object], previous: Path | None = None
-) -> None:
-    """The synonyms (as written and as analyzed) and the application's own files.
+    folder: Path,
+    synonyms: Sequence[Sequence[str]],
+    files: Mapping[str, str],
+    file_digests: Mapping[str, str] | None = None,
+    previous: Path | None = None,
+    previous_meta: dict | None = None,
+) -> dict[str, dict]:
+    """The synonyms (as written and as analyzed) and the application's own files (name -> JSON text).
 
-    A file the previous build has with the same content is hard-linked, not written: unchanged
-    synonyms then need no analysis (no Kiwi when every text is cached)."""
+    A file the previous build has with the same checksum is hard-linked, not written: unchanged
+    synonyms then need no analysis (no Kiwi when every text is cached). Returns the checksums of
+    the files written here (relative path -> {size, sha256}), known without reading them back."""
+    recorded = previous_meta.get("files", {}) if previous_meta else {}
+    written: dict[str, dict] = {}
     groups = [list(g) for g in synonyms]
-    if not _link_if_same(previous, folder, SYNONYMS_FILE, lambda data: json.loads(data)["groups"] == groups):
+    if not _link_if_same(
+        previous,
+        folder,
+        SYNONYMS_FILE,
+        lambda: json.loads((previous / SYNONYMS_FILE).read_text(encoding="utf-8"))["groups"] == groups,
+    ):
         analyzed = Synonyms(synonyms)
         data = {"groups": groups, "analyzed": analyzed.groups, "skipped": analyzed.skipped}
         (folder / SYNONYMS_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     app = folder / APP_FOLDER
     app.mkdir()
-    for name, value in attachments.items():
-        text = json.dumps(value, ensure_ascii=False, default=str)
+    for name, text in files.items():
         relative = f"{APP_FOLDER}/{name}.json"
-        if not _link_if_same(previous, folder, relative, lambda data, text=text: data == text):
-            (app / f"{name}.json").write_text(text, encoding="utf-8")
+        sha = (file_digests or {}).get(name) or _sha256(text)
+        if _link_if_same(
+            previous,
+            folder,
+            relative,
+            lambda relative=relative, sha=sha: recorded.get(relative, {}).get("sha256") == sha,
+        ):
+            continue
+        data = text.encode("utf-8")
+        (folder / relative).write_bytes(data)
+        written[relative] = {"size": len(data), "sha256": sha}
+    return written
 
 
-def _link_if_same(previous: Path | None, folder: Path, relative: str, same: Callable[[str], bool]) -> bool:
+def _link_if_same(previous: Path | None, folder: Path, relative: str, same: Callable[[], bool]) -> bool:
+    """Hard-link the previous build's file if ``same()`` says its content is what would be written."""
     if previous is None:
         return False
     try:
-        old = previous / relative
-        if not same(old.read_text(encoding="utf-8")):
+        if not same():
             return False
-        os.link(old, folder / relative)
+        os.link(previous / relative, folder / relative)
         return True
     except (OSError, ValueError, KeyError, TypeError):
         return False
 
 
-def write_meta(folder: Path, info: BuildInfo, previous: Path | None = None, previous_meta: dict | None = None) -> None:
+def write_meta(
+    folder: Path,
+    info: BuildInfo,
+    previous: Path | None = None,
+    previous_meta: dict | None = None,
+    written: Mapping[str, dict] | None = None,
+) -> None:
     """Last step before the rename: the checksums cover every file written so far (a file linked
-    from the previous build, same inode and size, keeps the checksum that build recorded)."""
+    from the previous build, same inode and size, keeps the checksum that build recorded; one
+    written from a text whose checksum is known is not read back)."""
     known = {}
     if previous is not None and previous_meta is not None:
         for name, entry in previous_meta.get("files", {}).items():
@@ -410,7 +561,7 @@ def write_meta(folder: Path, info: BuildInfo, previous: Path | None = None, prev
         "format": FORMAT_VERSION,
         "engine": engine_fingerprint(),
         "versions": {"analyzer": ANALYZER_VERSION, "whoosh": whoosh.versionstring(), "format": FORMAT_VERSION},
-        "files": checksums(folder, known),
+        "files": checksums(folder, known, written),
     }
     (folder / META).write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
 

@@ -128,14 +128,16 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
-def parse_article(path: Path, display: str) -> tuple[Article | None, list[Problem]]:
-    """One file to an Article, or the problems that stop it (checks needing the corpus come later)."""
+def parse_article(path: Path, display: str, data: bytes | None = None) -> tuple[Article | None, list[Problem]]:
+    """One file to an Article, or the problems that stop it (checks needing the corpus come later).
+
+    ``data``: the file's bytes, if the caller already read them."""
 
     def problem(line: int, message: str) -> Problem:
         return Problem(display, line, message)
 
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except OSError as error:  # a dangling or looping symlink, no permission, a race with a delete
         return None, [problem(1, f"cannot read file ({error.strerror or error})")]
     try:

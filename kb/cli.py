@@ -39,7 +39,8 @@ def _load(settings: Settings):
     from kb.corpus import load_corpus
 
     try:
-        return load_corpus(settings.articles_dir, settings.max_article_bytes)
+        cache = settings.index_dir / "cache" / "articles.sqlite"
+        return load_corpus(settings.articles_dir, settings.max_article_bytes, cache_file=cache)
     except CorpusError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)

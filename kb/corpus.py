@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from indexer.audience import PUBLIC, Audiences
+from kb import parse_cache
 from kb.articles import NULL_TAG, SURROGATE, Article, CorpusError, Problem, find_surrogate, parse_article, printable
 
 
@@ -167,15 +168,20 @@ def too_big(path: Path, limit: int) -> Problem | None:
     )
 
 
-def load_corpus(root: str | Path, max_article_bytes: int = MAX_ARTICLE_BYTES) -> Corpus:
-    """Read and check everything; raise CorpusError listing every problem found."""
+def load_corpus(
+    root: str | Path, max_article_bytes: int = MAX_ARTICLE_BYTES, cache_file: Path | None = None
+) -> Corpus:
+    """Read and check everything; raise CorpusError listing every problem found.
+
+    Files parsed before with the same bytes come from the parse cache (this process's, and
+    ``cache_file`` if given: ``kb/parse_cache.py``)."""
     root = Path(root)
     if not root.is_dir():
         raise CorpusError([Problem(str(root), 0, "articles folder does not exist")])
     problems: list[Problem] = []
     categories = load_categories(root, problems)
     synonyms, synonym_lines = load_synonyms(root, problems)
-    articles: list[Article] = []
+    files: list[tuple[Path, str, bytes | None, str | None]] = []  # path, display, bytes, cache key
     for path in sorted(root.rglob("*.md")):
         if any(part.startswith(".") for part in path.relative_to(root).parts):
             continue
@@ -187,10 +193,26 @@ def load_corpus(root: str | Path, max_article_bytes: int = MAX_ARTICLE_BYTES) ->
         if refused:
             problems.append(refused)
             continue
-        article, found = parse_article(path, str(path))
-        problems.extend(found)
+        display = str(path)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            files.append((path, display, None, None))  # parse_article says why
+            continue
+        files.append((path, display, data, parse_cache.key(display, data)))
+    cache = parse_cache.ParseCache(cache_file)
+    known = cache.get_many([k for *_, k in files if k is not None])
+    articles: list[Article] = []
+    for path, display, data, cache_key in files:
+        article = known.get(cache_key) if cache_key else None
+        if article is None:
+            article, found = parse_article(path, display, data)
+            problems.extend(found)
+            if article and cache_key:
+                cache.put(cache_key, article)
         if article:
             articles.append(article)
+    cache.save()
     problems.extend(check_links(articles, categories))
     if problems:
         raise CorpusError(problems)

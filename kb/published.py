@@ -8,7 +8,11 @@ snapshot serves exactly what its build was made from.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import threading
+from collections import OrderedDict
 
+from indexer import JSONText
 from kb.articles import Article
 from kb.corpus import Category, Corpus
 
@@ -17,11 +21,33 @@ CATEGORIES = "categories"
 
 
 def attachments(corpus: Corpus) -> dict[str, object]:
-    """What ``kb index`` hands the build besides the documents to index."""
+    """What ``kb index`` hands the build besides the documents to index (the articles as JSON text,
+    each article's serialized once per loaded Article: see ``kb/parse_cache.py``)."""
     return {
-        ARTICLES: [article_record(a) for a in corpus.articles],
+        ARTICLES: JSONText("[" + ",".join(_record_json(a) for a in corpus.articles) + "]"),
         CATEGORIES: [[c.key, c.label, c.description] for c in corpus.categories.values()],  # in the editors' order
     }
+
+
+_serialized: OrderedDict[int, tuple[Article, str]] = OrderedDict()  # id(article) -> (article, JSON)
+_SERIALIZED_ENTRIES = 30_000
+_lock = threading.Lock()
+
+
+def _record_json(article: Article) -> str:
+    """``article_record`` as JSON, remembered while the Article lives (the parse cache hands the
+    same Article to every load of an unchanged file)."""
+    with _lock:
+        found = _serialized.get(id(article))
+        if found is not None and found[0] is article:
+            _serialized.move_to_end(id(article))
+            return found[1]
+    text = json.dumps(article_record(article), ensure_ascii=False)
+    with _lock:
+        _serialized[id(article)] = (article, text)
+        while len(_serialized) > _SERIALIZED_ENTRIES:
+            _serialized.popitem(last=False)
+    return text
 
 
 def article_record(article: Article) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -226,3 +227,49 @@ def test_tables_from_the_statistics_equal_the_tables_read_off_the_index(articles
             assert mine[term].docs.tolist() == reference[term].docs.tolist()
             assert mine[term].weights.tolist() == reference[term].weights.tolist()
     assert got.scores.skipped == expected.scores.skipped
+
+
+def test_a_build_in_several_writer_processes_equals_one_in_one(articles, tmp_path, monkeypatch):
+    import indexer.build as steps
+
+    one = build(articles, tmp_path / "one")
+    monkeypatch.setattr(steps, "PARALLEL_MIN_DOCUMENTS", 10)
+    monkeypatch.setattr(steps.threading, "active_count", lambda: 1)  # whatever else pytest runs
+    two = build(articles, tmp_path / "two")
+    assert len(list(Path(one.path).glob("*.seg"))) == 1
+    assert len(list(Path(two.path).glob("*.seg"))) == 2
+    assert snapshot_of(tmp_path / "one") == snapshot_of(tmp_path / "two")
+    # an update keeps both big segments and adds a small one
+    edit(sorted(articles.rglob("*.md"))[2], "\n\n", "\n\n한 문장을 고쳤습니다.\n\n")
+    after = build(articles, tmp_path / "two")
+    assert after.incremental and len(list(Path(after.path).glob("*.seg"))) == 3
+    assert snapshot_of(tmp_path / "two") == snapshot_of(
+        build(articles, tmp_path / "one", force=True) and tmp_path / "one"
+    )
+
+
+def test_kiwi_does_not_load_when_every_text_is_in_the_analysis_cache(articles, tmp_path):
+    index = tmp_path / "ix"
+    build(articles, index)
+    target = sorted(articles.rglob("*.md"))[2]
+    text = target.read_text(encoding="utf-8")
+    if "\nupdated:" in text:  # only the date changes: no text to analyse
+        text = re.sub(r"\nupdated:[^\n]*", "\nupdated: 2020-01-02", text, count=1)
+    else:
+        text = text.replace("\n---\n", "\nupdated: 2020-01-02\n---\n", 1)
+    target.write_text(text, encoding="utf-8")
+    script = textwrap.dedent(
+        """
+        import sys
+        from pathlib import Path
+        from indexer.analysis import get_kiwi
+        from kb.indexing import build
+        info = build(Path(sys.argv[1]), Path(sys.argv[2]))
+        print(info.incremental, info.changed, info.analysed, get_kiwi.cache_info().currsize)
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(articles), str(index)], cwd=REPO, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "1", "0", "0"]  # one article rewritten, no text to Kiwi, Kiwi never made

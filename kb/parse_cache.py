@@ -1,0 +1,158 @@
+"""Articles remembered by file content: an unchanged file is neither parsed nor rendered again.
+
+Loading 20,000 articles (YAML front matter, Markdown, sanitizing) took most of a minute, for a
+build that changes one. The key is sha256 of the path as shown and the file's bytes, so any edit,
+rename or move is a miss; a file with problems is never remembered (it is parsed, and reported,
+every time). Two levels: this process's last loads (the watcher and the server keep them), and an
+optional SQLite file (``kb index`` passes ``<index root>/cache/articles.sqlite``) holding plain
+JSON rows, never pickle. The cache only saves time: an unreadable file is removed and rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from kb.articles import Article
+
+MEMORY_ENTRIES = 30_000
+VERSION = 1  # bump when Article's fields or rendering change
+_memory: OrderedDict[str, Article] = OrderedDict()
+_lock = threading.Lock()
+
+
+def key(display: str, data: bytes) -> str:
+    return hashlib.sha256(f"{VERSION}\0{display}\0".encode("utf-8", "surrogatepass") + data).hexdigest()
+
+
+def _record(article: Article) -> str:
+    fields = {
+        "id": article.id,
+        "title": article.title,
+        "category": article.category,
+        "body": article.body,
+        "path": article.path,
+        "questions": article.questions,
+        "tags": article.tags,
+        "audience": article.audience,
+        "updated": article.updated.isoformat() if article.updated else None,
+        "related": article.related,
+        "lines": article.lines,
+        "item_lines": article.item_lines,
+        "html": article.html,
+        "text": article.text,
+        "short_answer": article.short_answer,
+    }
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+
+
+def _article(record: str) -> Article:
+    fields = json.loads(record)
+    rendered = {name: fields.pop(name) for name in ("html", "text", "short_answer")}
+    fields["updated"] = dt.date.fromisoformat(fields["updated"]) if fields["updated"] else None
+    article = Article(**fields)
+    article.__dict__.update(rendered)  # the cached renderings
+    return article
+
+
+class ParseCache:
+    """One load's lookups and additions; ``save`` writes the additions to the file, if any."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self._new: dict[str, Article] = {}
+        self._used: set[str] = set()
+
+    def get(self, cache_key: str) -> Article | None:
+        self._used.add(cache_key)
+        with _lock:
+            found = _memory.get(cache_key)
+            if found is not None:
+                _memory.move_to_end(cache_key)
+                return found
+        return None
+
+    def get_many(self, keys: list[str]) -> dict[str, Article]:
+        """Memory first, then the file for the rest (one query)."""
+        found = {k: a for k in keys if (a := self.get(k)) is not None}
+        missing = [k for k in keys if k not in found]
+        if missing and self.path is not None and self.path.exists():
+            try:
+                found.update(self._read(missing))
+            except sqlite3.DatabaseError:
+                self._discard()
+            for k in missing:
+                if k in found:
+                    self._remember(k, found[k])
+        return found
+
+    def put(self, cache_key: str, article: Article) -> None:
+        self._new[cache_key] = article
+        self._remember(cache_key, article)
+
+    @staticmethod
+    def _remember(cache_key: str, article: Article) -> None:
+        with _lock:
+            _memory[cache_key] = article
+            while len(_memory) > MEMORY_ENTRIES:
+                _memory.popitem(last=False)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, isolation_level=None)
+        db.execute("CREATE TABLE IF NOT EXISTS article (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+        return db
+
+    def _read(self, keys: list[str]) -> dict[str, Article]:
+        db = self._connect()
+        try:
+            wanted = set(keys)
+            if len(keys) < 500:
+                rows = [(k, v) for k in keys for (v,) in db.execute("SELECT value FROM article WHERE key = ?", (k,))]
+            else:
+                rows = [(k, v) for k, v in db.execute("SELECT key, value FROM article") if k in wanted]
+            found = {}
+            for k, v in rows:
+                try:
+                    found[k] = _article(v)
+                except (ValueError, TypeError, KeyError):
+                    continue  # a damaged row is a miss
+            return found
+        finally:
+            db.close()
+
+    def save(self) -> None:
+        """Add this load's new articles; drop rows of files no longer there when they outnumber the rest."""
+        if self.path is None or not self._new:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = self._connect()
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                db.executemany(
+                    "INSERT OR REPLACE INTO article VALUES (?, ?)", [(k, _record(a)) for k, a in self._new.items()]
+                )
+                (count,) = db.execute("SELECT count(*) FROM article").fetchone()
+                if count > 2 * max(len(self._used), 1):
+                    stale = [(k,) for (k,) in db.execute("SELECT key FROM article") if k not in self._used]
+                    db.executemany("DELETE FROM article WHERE key = ?", stale)
+                db.execute("COMMIT")
+            finally:
+                db.close()
+        except sqlite3.DatabaseError:
+            self._discard()
+        except OSError:
+            pass  # a read-only or full disk costs the next load time, never this one
+
+    def _discard(self) -> None:
+        if self.path is not None:
+            for suffix in ("", "-journal"):
+                try:
+                    self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+                except OSError:
+                    pass

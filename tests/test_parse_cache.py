@@ -1,0 +1,67 @@
+"""The parse cache: unchanged files are not parsed again; any change of bytes or path is."""
+
+from __future__ import annotations
+
+import shutil
+
+import kb.articles
+from kb import parse_cache
+from kb.corpus import load_corpus
+from tests.conftest import REPO
+
+
+def test_unchanged_files_come_from_the_cache_and_edited_ones_are_parsed(tmp_path, monkeypatch):
+    articles = tmp_path / "articles"
+    shutil.copytree(REPO / "articles", articles)
+    cache = tmp_path / "cache" / "articles.sqlite"
+    parsed = []
+    original = kb.corpus.parse_article
+
+    def counting(path, display, data=None):
+        parsed.append(display)
+        return original(path, display, data)
+
+    monkeypatch.setattr(kb.corpus, "parse_article", counting)
+    monkeypatch.setattr(parse_cache, "_memory", parse_cache.OrderedDict())
+    first = load_corpus(articles, cache_file=cache)
+    assert len(parsed) == len(first.articles) and cache.exists()
+
+    parsed.clear()
+    monkeypatch.setattr(parse_cache, "_memory", parse_cache.OrderedDict())  # a fresh process: the file only
+    again = load_corpus(articles, cache_file=cache)
+    assert parsed == []
+    for a, b in zip(first.articles, again.articles, strict=True):
+        assert (a.id, a.title, a.body, a.html, a.text, a.short_answer, a.updated, a.lines, a.item_lines) == (
+            b.id,
+            b.title,
+            b.body,
+            b.html,
+            b.text,
+            b.short_answer,
+            b.updated,
+            b.lines,
+            b.item_lines,
+        )
+
+    target = sorted(articles.rglob("*.md"))[3]
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("\n\n", "\n\n새로 쓴 문장입니다.\n\n", 1), encoding="utf-8")
+    parsed.clear()
+    edited = load_corpus(articles)  # this process remembers the rest
+    assert parsed == [str(target)]
+    assert "새로 쓴 문장입니다." in next(a for a in edited.articles if a.path == str(target)).text
+
+
+def test_a_broken_file_is_reported_every_time(tmp_path):
+    articles = tmp_path / "articles"
+    shutil.copytree(REPO / "articles", articles)
+    target = sorted(articles.rglob("*.md"))[0]
+    target.write_text("---\nid: Bad Id\n---\n", encoding="utf-8")
+    cache = tmp_path / "articles.sqlite"
+    for _ in range(2):
+        try:
+            load_corpus(articles, cache_file=cache)
+        except kb.articles.CorpusError as error:
+            assert any(p.path == str(target) for p in error.problems)
+        else:
+            raise AssertionError("the broken file was not reported")
