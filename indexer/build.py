@@ -271,8 +271,13 @@ def analyse(
     Returns the analyses and how many texts Kiwi analysed. Progress counts those texts, then
     the documents written (one bar for the whole build, so its time estimate covers both).
     ``prune``: the cache keeps only these texts (a full build); an incremental build adds to it."""
-    # the values the writer analyses (to_fields): questions and tags are one field value each
-    texts = (text for doc in docs for text in (doc.title, doc.body, "\n".join(doc.questions), "\n".join(doc.tags)))
+    # the values the writer analyses (to_fields: questions and tags joined, one field value each),
+    # and each question and tag alone (the static export reads those from the cache)
+    texts = (
+        text
+        for doc in docs
+        for text in (doc.title, doc.body, "\n".join(doc.questions), "\n".join(doc.tags), *doc.questions, *doc.tags)
+    )
     told = (lambda done, total: progress(done, total + len(docs))) if progress else None
     return analyse_cached(texts, index_root, ANALYZER_VERSION, told, prune=prune)
 
