@@ -213,19 +213,14 @@ def plan_query(
 
 
 def _content_spans(text: str) -> list[str]:
-    """Each word cut after its last content morpheme, so endings (했어요) make no n-grams.
-
-    Read off one analysis of the whole text (already cached by planning), not one per word."""
-    terms = analyze(text)
-    spans, at = [], 0
+    """Each word cut after its last content morpheme, so endings (했어요) make no n-grams."""
+    spans = []
     for word in text.split(" "):
-        end = at + len(word)
-        last = max((t.end for t in terms if at <= t.start < end), default=None)
-        if last is not None:
-            spans.append(text[at:last])
+        terms = analyze(word)
+        if terms:
+            spans.append(word[: max(t.end for t in terms)])
         elif not any(is_syllable(ch) for ch in word):
             spans.append(word)
-        at = end + 1
     return [s for s in spans if s]
 
 
