@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 META = "meta.json"
@@ -95,10 +96,13 @@ def checksums(
     return out
 
 
-def verify_build(build: Path, *, hashes: bool = True) -> dict:
+def verify_build(build: Path, *, hashes: bool = True, trusted: Mapping[tuple[int, int], str] | None = None) -> dict:
     """meta.json of ``build`` if every file it lists is there, whole and unchanged; else DamagedBuild.
 
-    ``hashes=False`` checks presence and sizes only (cheap: no file is read)."""
+    ``hashes=False`` checks presence and sizes only (cheap: no file is read). ``trusted``: (device,
+    inode) -> sha256 of files already verified (``identities`` of the build a server serves): an
+    incremental build shares most of its bytes with the build before by hard links, and a switch
+    need not read hundreds of megabytes it read a moment ago (sizes are still checked)."""
     meta = read_build_meta(build)
     files = meta.get("files")
     if meta.get("format") != FORMAT_VERSION or not isinstance(files, dict) or not files:
@@ -106,14 +110,30 @@ def verify_build(build: Path, *, hashes: bool = True) -> dict:
     for name, expected in files.items():
         path = build / name
         try:
-            size = path.stat().st_size
+            stat = path.stat()
         except OSError:
             raise DamagedBuild(f"{build}: {name} is missing") from None
+        size = stat.st_size
+        if trusted and trusted.get((stat.st_dev, stat.st_ino)) == expected["sha256"] and size == expected["size"]:
+            continue
         if size != expected["size"]:
             raise DamagedBuild(f"{build}: {name} has {size} bytes, expected {expected['size']}")
         if hashes and file_sha256(path) != expected["sha256"]:
             raise DamagedBuild(f"{build}: {name} does not match its checksum")
     return meta
+
+
+def identities(build: Path, meta: dict) -> dict[tuple[int, int], str]:
+    """(device, inode) -> sha256 of a verified build's files, for ``verify_build(trusted=...)``."""
+    out = {}
+    for name, entry in meta.get("files", {}).items():
+        try:
+            stat = (build / name).stat()
+        except OSError:
+            continue
+        if stat.st_size == entry["size"]:
+            out[(stat.st_dev, stat.st_ino)] = entry["sha256"]
+    return out
 
 
 def finished_builds(index_root: str | os.PathLike) -> list[Path]:

@@ -25,6 +25,7 @@ from indexer import (
     SearchResponse,
     Suggestion,
     analyze,
+    identities,
     live_path,
     newest_good_build,
     read_attachment,
@@ -71,9 +72,13 @@ class Snapshot:
         self._holders = 0
 
     @classmethod
-    def open(cls, build: Path) -> Snapshot:
-        """Verify ``build`` against its checksums, then open it; DamagedBuild if it does not verify."""
-        return cls(build, verify_build(build))
+    def open(cls, build: Path, previous: Snapshot | None = None) -> Snapshot:
+        """Verify ``build`` against its checksums, then open it; DamagedBuild if it does not verify.
+
+        ``previous``: the snapshot being replaced; files the new build shares with it by hard link
+        (an incremental build) are not read again (indexer.artifact.verify_build's ``trusted``)."""
+        trusted = identities(previous.path, previous.meta) if previous is not None else None
+        return cls(build, verify_build(build, trusted=trusted))
 
     @property
     def name(self) -> str:
@@ -175,7 +180,7 @@ class LiveBuild:
                 return
             self._seen = target  # tried once per build, not on every request
             try:
-                fresh = Snapshot.open(target)
+                fresh = Snapshot.open(target, previous=self._snapshot)
             except (DamagedBuild, OSError, ValueError, KeyError) as error:
                 self.problem = self._damaged(error, self._snapshot.path)
                 return

@@ -273,3 +273,27 @@ def test_kiwi_does_not_load_when_every_text_is_in_the_analysis_cache(articles, t
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "1", "0", "0"]  # one article rewritten, no text to Kiwi, Kiwi never made
+
+
+def test_a_server_switching_to_an_incremental_build_reads_only_its_new_files(articles, tmp_path, monkeypatch):
+    from indexer import artifact
+    from kb.snapshot import LiveBuild
+
+    index = tmp_path / "ix"
+    first = Path(build(articles, index).path)
+    big = next(first.glob("*.seg")).name
+    live = LiveBuild(index)
+    edit(sorted(articles.rglob("*.md"))[2], "\n\n", "\n\n고친 문장입니다.\n\n")
+    new = Path(build(articles, index).path)
+    hashed: list[str] = []
+    original = artifact.file_sha256
+    monkeypatch.setattr(artifact, "file_sha256", lambda path: hashed.append(path.name) or original(path))
+    with live.snapshot() as snapshot:
+        assert snapshot.path == new
+    assert hashed and big not in hashed and "meta.json" not in hashed
+    # a linked file truncated under the server is still found (sizes are always checked)
+    with open(new / big, "r+b") as f:
+        f.truncate(100)
+    with pytest.raises(artifact.DamagedBuild):
+        artifact.verify_build(new, trusted=artifact.identities(first, json.loads((first / "meta.json").read_text())))
+    live.close()
