@@ -3,6 +3,8 @@
 //   --cold: a fresh engine per query, and the shard files it had to load ("files")
 //   --limit N: results per query (10 for quality; the pages show 20)
 //   --suggest: only the suggestion list under the box ("suggestions": ["id text", ...]), no search
+//   --typing: each line a JSON list of what the box holds keystroke by keystroke; a fresh engine per
+//             line, and the shard files each keystroke's suggestion list loaded ("files": [[...], ...])
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -37,6 +39,18 @@ lines.on("close", async () => {
     if (flags.includes("--cold")) {
       loaded = [];
       engine = createEngine(sandbox.KB_SEARCH_META, recordingLoad);
+    }
+    if (flags.includes("--typing")) {
+      loaded = [];
+      engine = createEngine(sandbox.KB_SEARCH_META, recordingLoad);
+      const files = [];
+      for (const state of JSON.parse(q)) {
+        const before = loaded.length;
+        await engine.suggest(state, "");
+        files.push(loaded.slice(before));
+      }
+      process.stdout.write(JSON.stringify({ query: q, files }) + "\n");
+      continue;
     }
     if (flags.includes("--suggest")) {
       const list = await engine.suggest(q, "");
