@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -126,18 +126,33 @@ def _discard(path: Path) -> None:
             pass  # not removable (a folder, a read-only disk): the write below fails quietly too
 
 
-def read_cached(texts: Iterable[str], index_root: Path, version: str) -> dict[str, Analysis]:
-    """The analyses of ``texts`` that the cache holds (text -> analysis); never writes.
+def iter_cached(texts: Iterable[str], index_root: Path, version: str) -> Iterator[tuple[str, Analysis]]:
+    """The cached analyses of ``texts``, one (text, analysis) at a time; never writes.
 
     For readers of a finished build (the static export): ``analyse_cached`` would make the file
-    hold only the texts it was given, dropping the build's own. A damaged file reads as empty.
-    """
-    keys = {text: text_key(text) for text in dict.fromkeys(texts) if text and text.strip()}
+    hold only the texts it was given, dropping the build's own; and one at a time, a reader of a
+    20,000-article build never holds every analysis. Stops early on a damaged file (the caller
+    analyses the rest)."""
+    by_key = {text_key(text): text for text in dict.fromkeys(texts) if text and text.strip()}
+    path = cache_file(index_root, version)
+    if not by_key or not path.exists():
+        return
     try:
-        cached = _read(cache_file(index_root, version), set(keys.values()))
+        db = _connect(path)
     except sqlite3.Error:
-        return {}
-    return {text: cached[key] for text, key in keys.items() if key in cached}
+        return
+    try:
+        for key, value in db.execute("SELECT key, value FROM analysis"):
+            if key in by_key:
+                try:
+                    analysis = _decode(value)
+                except (ValueError, TypeError):
+                    continue
+                yield by_key[key], analysis
+    except sqlite3.Error:
+        return
+    finally:
+        db.close()
 
 
 def analyse_cached(

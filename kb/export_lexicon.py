@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from indexer.analysis import Analysis, analyze_batch
-from indexer.analysis_cache import read_cached
+from indexer.analysis_cache import iter_cached
 from indexer.hangul import is_syllable
 from indexer.normalize import normalize
 
@@ -28,14 +28,22 @@ _RUNS = re.compile(r"[\uac00-\ud7a3]+|[^\uac00-\ud7a3\s]+")  # within a word: Ha
 
 def analyses(texts: Iterable[str], index_root: Path) -> dict[str, Analysis]:
     """Every text's analysis: from the build's cache, Kiwi only for what it lacks."""
+    return dict(stream_analyses(texts, index_root))
+
+
+def stream_analyses(texts: Iterable[str], index_root: Path) -> Iterator[tuple[str, Analysis]]:
+    """(text, analysis) for every text, one at a time: the build's cache first, then Kiwi for
+    what it lacks (a cache removed, or written by another analyser)."""
     from indexer.build import ANALYZER_VERSION
 
     wanted = [t for t in dict.fromkeys(texts) if t and t.strip()]
-    found = read_cached(wanted, index_root, ANALYZER_VERSION)
-    missing = [t for t in wanted if t not in found]
+    seen = set()
+    for text, analysis in iter_cached(wanted, index_root, ANALYZER_VERSION):
+        seen.add(text)
+        yield text, analysis
+    missing = [t for t in wanted if t not in seen]
     if missing:
-        found.update(analyze_batch(missing))
-    return found
+        yield from analyze_batch(missing).items()
 
 
 def _surface(piece: str, memo: dict[str, str]) -> str:
@@ -88,25 +96,24 @@ def _contracted(stem: str) -> list[str]:
 
 
 def build_lexicon(
-    texts: list[str],
-    found: Mapping[str, Analysis],
+    texts: Counter,
+    found: Iterable[tuple[str, Analysis]],
     synonym_terms: Iterable[str],
     vocabulary: Mapping[str, int],
     internal_only: set[str],
 ) -> dict[str, list]:
     """Surface form -> [term, document frequency] (+ 1 for a compound the index holds whole);
-    term "" for particles and endings (known, but not searched)."""
+    term "" for particles and endings (known, but not searched). ``texts``: how often each text
+    occurs; ``found``: (text, analysis) pairs, read one at a time."""
     seen: dict[str, Counter] = defaultdict(Counter)
     stems = set()
     memo: dict[str, str] = {}
-    for text in texts:
-        analysis = found.get(text)
-        if analysis is None:
-            continue
+    for text, analysis in found:
+        times = texts.get(text, 0)
         for surface, term, tag in surface_forms(text, analysis, memo):
             if term in internal_only:
                 continue
-            seen[surface][term] += 1
+            seen[surface][term] += times
             if term and tag.split("-")[0] in VERB_TAGS:
                 stems.add(term)
     tokens = {t for terms in seen.values() for t in terms}

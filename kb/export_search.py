@@ -44,7 +44,7 @@ from indexer.synonyms import Synonyms
 from indexer.typo import COMMON_SHARE
 from indexer.weights import UNSEEN_WEIGHT
 from kb.corpus import Corpus
-from kb.export_lexicon import analyses, build_lexicon
+from kb.export_lexicon import analyses, build_lexicon, stream_analyses
 from kb.export_pages import article_path, popular_articles
 from kb.export_suggest import MAX_DEPTH, SHOWN, entries, suggestion_nodes
 
@@ -115,13 +115,12 @@ class SearchData:
         # the live speller's public vocabulary (document frequency, max over fields), else counted here
         self.vocabulary = vocabulary if vocabulary is not None else self._vocabulary()
         internal = [a for a in corpus.articles if not a.is_public]
-        self.texts = [t for a in self.articles for t in (a.title, *a.questions, *a.tags, a.text)]
+        self.index_root = index_root
+        self.texts = Counter(t for a in self.articles for t in (a.title, *a.questions, *a.tags, a.text) if t.strip())
         internal_texts = [t for a in internal for t in (a.title, *a.questions, *a.tags, a.text)]
-        self.analyses = analyses(self.texts + internal_texts, index_root)  # the build's: no Kiwi
         # words of internal articles that no public one uses: never written anywhere
-        self.internal_only = {t.text for text in internal_texts for t in self.analyses.get(text, ((), ()))[0]} - set(
-            self.vocabulary
-        )
+        found = analyses(internal_texts, index_root)  # the build's: no Kiwi
+        self.internal_only = {t.text for analysis in found.values() for t in analysis[0]} - set(self.vocabulary)
 
     def _remap(self, row):
         """The row in browser numbering (public documents only, in build order)."""
@@ -160,7 +159,8 @@ class SearchData:
     def lexicon(self) -> dict[str, list]:
         """Surface form -> [term, document frequency] (kb/export_lexicon.py)."""
         synonym_terms = sorted({t for group in self.synonym_groups for variant in group for t in variant})
-        return build_lexicon(self.texts, self.analyses, synonym_terms, self.vocabulary, self.internal_only)
+        found = stream_analyses(self.texts, self.index_root)  # the build's: no Kiwi, one text at a time
+        return build_lexicon(self.texts, found, synonym_terms, self.vocabulary, self.internal_only)
 
     def initials(self) -> dict[str, str]:
         """초성 needle -> reading, as ``Suggester.decode_initials`` reads it (commonest; most spaces)."""
