@@ -151,6 +151,7 @@ def main() -> None:
     parser.add_argument("--queries", type=Path, help="Its queries (gen_corpus queries.tsv or bench/queries/*.tsv).")
     parser.add_argument("--index", type=Path, help="An existing index folder to export from (not rebuilt if current).")
     parser.add_argument("--work", type=Path, help="Where the export goes (default: a new temporary folder).")
+    parser.add_argument("--site", type=Path, help="Measure this finished export only (no index, no export runs).")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="static-size-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -166,14 +167,14 @@ def main() -> None:
         queries = [q.query for q in read_queries(REPO / "bench" / "queries" / "dev.tsv")]
         name = "sample knowledge base"
     kb = [sys.executable, "-m", "kb.cli"]
-    index, site = args.index or work / "index", work / "site"
-    index_s = index_mb = None
-    if not args.index:  # a given build is brought up to date by kb export itself
+    index, site = args.index or work / "index", args.site or work / "site"
+    index_s = index_mb = export_s = export_mb = again_s = one_s = None
+    if not args.index and not args.site:  # a given build is brought up to date by kb export itself
         index_s, index_mb = run_timed(kb + ["index", "--articles", str(articles), "--index", str(index)])
-    export_s, export_mb = run_timed(kb + ["export", str(site), "--articles", str(articles), "--index", str(index)])
-    again_s, _ = run_timed(kb + ["export", str(site), "--articles", str(articles), "--index", str(index)])
-    one_s = None
-    if args.articles:  # one article edited (on a copy of the corpus: the given one may be read-only)
+    if not args.site:
+        export_s, export_mb = run_timed(kb + ["export", str(site), "--articles", str(articles), "--index", str(index)])
+        again_s, _ = run_timed(kb + ["export", str(site), "--articles", str(articles), "--index", str(index)])
+    if args.articles and not args.site:  # one article edited (on a copy of the corpus: the given one may be read-only)
         import shutil
 
         edited = work / "articles-edited"
@@ -189,7 +190,8 @@ def main() -> None:
     print(f"## {name}: {len(queries)} queries")
     if index_s is not None:
         print(f"kb index: {index_s:.1f} s, peak RSS {index_mb:.0f} MB")
-    print(f"kb export: {export_s:.1f} s, peak RSS {export_mb:.0f} MB; unchanged re-export {again_s:.1f} s")
+    if export_s is not None:
+        print(f"kb export: {export_s:.1f} s, peak RSS {export_mb:.0f} MB; unchanged re-export {again_s:.1f} s")
     if one_s is not None:
         print(f"kb export after one article changed (rebuild + re-export): {one_s:.1f} s")
     print(f"search index: {len(files)} files, {sum(p.stat().st_size for p in files) / 1e6:.1f} MB")
