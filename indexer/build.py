@@ -326,7 +326,7 @@ def write_index(docs: Sequence[IndexDoc], digests: Mapping[str, str], folder: Pa
     except BaseException:
         writer.cancel()
         raise
-    _write_sidecars(ix, folder, {}, postings, [])
+    _write_sidecars(ix, folder, postings, [])
     ix.close()
 
 
@@ -421,7 +421,6 @@ def update_index(update: Update, digests: Mapping[str, str], folder: Path, progr
     from whoosh.reading import SegmentReader
 
     ix = whoosh_index.open_dir(str(folder))
-    old_postings = {s.segment_id(): SegmentPostings.load(sidecar_path(folder, s.segment_id())) for s in ix._segments()}
     merged: list = []
 
     def keep_the_big_ones(writer, segments):
@@ -446,17 +445,17 @@ def update_index(update: Update, digests: Mapping[str, str], folder: Path, progr
             writer.cancel()
         raise
     ix = whoosh_index.open_dir(str(folder))
-    _write_sidecars(ix, folder, old_postings, postings, merged)
+    _write_sidecars(ix, folder, postings, merged)
     ix.close()
 
 
-def _write_sidecars(ix, folder: Path, old: Mapping[str, SegmentPostings], added: SegmentPostings, merged) -> None:
+def _write_sidecars(ix, folder: Path, added: SegmentPostings, merged) -> None:
     """The statistics of the segment this build wrote: the added documents, then the live
     documents of the merged segments, in the order Whoosh copied them."""
     parts = [added]
     for segment in merged:
         live = [n for n in range(segment.doc_count_all()) if not segment.is_deleted(n)]
-        parts.append(old[segment.segment_id()].take(live))
+        parts.append(SegmentPostings.load(sidecar_path(folder, segment.segment_id())).take(live))
     for segment in ix._segments():
         path = sidecar_path(folder, segment.segment_id())
         if path.exists():
@@ -471,6 +470,10 @@ def _write_sidecars(ix, folder: Path, old: Mapping[str, SegmentPostings], added:
         if stored != postings.ids:  # never serve statistics that do not describe the segment
             raise RuntimeError(f"segment {segment.segment_id()}: statistics do not match its documents")
         postings.save(path)
+    current = {sidecar_path(folder, s.segment_id()).name for s in ix._segments()}
+    for path in (folder / SEGMENTS).iterdir():
+        if path.name not in current:
+            path.unlink()  # a merged segment's statistics (a link: the older build keeps its own)
 
 
 def derive_tables(

@@ -146,6 +146,8 @@ def test_an_incremental_build_links_the_segments_and_writes_only_the_changed_art
     third = build(articles, index)
     assert third.incremental and len(list(Path(third.path).glob("*.seg"))) == 2
     assert verify_build(Path(third.path))
+    segments = {p.stem for p in Path(third.path).glob("*.seg")}
+    assert {p.stem for p in (Path(third.path) / "segments").iterdir()} == segments  # no merged leftovers
 
 
 def test_force_and_another_engine_build_from_nothing(articles, tmp_path):
