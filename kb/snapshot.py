@@ -63,7 +63,9 @@ class Snapshot:
         self.engine = SearchEngine(build, verified=True)
         try:
             self.engine.suggester.prepare()  # while the old build still answers, not on a customer's keystroke
-            self.articles: list[Article] = [article_from_record(r) for r in read_attachment(build, ARTICLES)]
+            self.articles: list[Article] = [
+                article_from_record(r, keep_text=False) for r in read_attachment(build, ARTICLES)
+            ]
             self.categories: dict[str, Category] = categories_from_records(read_attachment(build, CATEGORIES))
         except BaseException:
             self.engine.close()
