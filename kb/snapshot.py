@@ -33,7 +33,7 @@ from indexer import (
 )
 from kb.articles import Article
 from kb.corpus import Category
-from kb.published import ARTICLES, CATEGORIES, article_from_record, categories_from_records
+from kb.published import CATEGORIES, categories_from_records, read_articles
 
 log = logging.getLogger("kb")
 
@@ -58,14 +58,16 @@ def warm_up() -> None:
 class Snapshot:
     """One verified build, opened: read-only, shared by every request that holds it."""
 
-    def __init__(self, build: Path, meta: dict):
+    def __init__(self, build: Path, meta: dict, previous: Snapshot | None = None):
+        """``previous``: the snapshot this one replaces; its unchanged articles are reused."""
         self.path, self.meta = build, meta
         self.engine = SearchEngine(build, verified=True)
         try:
             self.engine.suggester.prepare()  # while the old build still answers, not on a customer's keystroke
-            self.articles: list[Article] = [
-                article_from_record(r, keep_text=False) for r in read_attachment(build, ARTICLES)
-            ]
+            self.articles: list[Article]
+            self.articles, self._records = read_articles(
+                build, previous._records if previous else None, keep_text=False
+            )
             self.categories: dict[str, Category] = categories_from_records(read_attachment(build, CATEGORIES))
         except BaseException:
             self.engine.close()
@@ -80,7 +82,7 @@ class Snapshot:
         ``previous``: the snapshot being replaced; files the new build shares with it by hard link
         (an incremental build) are not read again (indexer.artifact.verify_build's ``trusted``)."""
         trusted = identities(previous.path, previous.meta) if previous is not None else None
-        return cls(build, verify_build(build, trusted=trusted))
+        return cls(build, verify_build(build, trusted=trusted), previous)
 
     @property
     def name(self) -> str:

@@ -299,3 +299,27 @@ def test_a_server_switching_to_an_incremental_build_reads_only_its_new_files(art
     with pytest.raises(artifact.DamagedBuild):
         artifact.verify_build(new, trusted=artifact.identities(first, json.loads((first / "meta.json").read_text())))
     live.close()
+
+
+def test_a_switch_parses_only_the_changed_articles_and_reuses_the_rest(articles, tmp_path):
+    from kb.snapshot import LiveBuild
+
+    index = tmp_path / "ix"
+    build(articles, index)
+    live = LiveBuild(index)
+    with live.snapshot() as before:
+        old = {a.id: a for a in before.articles}
+    target = sorted(articles.rglob("*.md"))[2]
+    edit(target, "\n\n", "\n\n새로 더한 문장입니다.\n\n")
+    build(articles, index)
+    with live.snapshot() as after:
+        changed = next(a for a in after.articles if a.path == str(target))
+        assert "새로 더한 문장입니다." in changed.text and changed is not old[changed.id]
+        assert all(a is old[a.id] for a in after.articles if a.id != changed.id)
+        assert [a.id for a in after.articles] == list(old)
+    # a fresh server reads the same articles from the file
+    fresh = LiveBuild(index)
+    with fresh.snapshot() as other, live.snapshot() as after:
+        assert [(a.id, a.html, a.text) for a in other.articles] == [(a.id, a.html, a.text) for a in after.articles]
+    fresh.close()
+    live.close()
