@@ -144,6 +144,8 @@ class ParseCache:
                 db.execute("COMMIT")
             finally:
                 db.close()
+        except sqlite3.OperationalError:
+            pass  # locked by another process's save (kb index beside kb serve --watch): next time
         except sqlite3.DatabaseError:
             self._discard()
         except OSError:

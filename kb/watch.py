@@ -62,7 +62,11 @@ class Watcher:
 
         with self._lock:  # one rebuild at a time, even if changes arrive meanwhile
             started = time.perf_counter()
-            corpus, findings = check_folder(self.settings.articles_dir, search=False)
+            corpus, findings = check_folder(
+                self.settings.articles_dir,
+                search=False,
+                cache_file=self.settings.index_dir / "cache" / "articles.sqlite",
+            )
             errors = [f for f in findings if f.is_error]
             if corpus is None or errors:
                 self.findings = errors

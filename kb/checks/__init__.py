@@ -76,11 +76,19 @@ def problems_as_findings(error: CorpusError) -> list[Finding]:
 
 
 def check_folder(
-    articles_dir, *, index_dir=None, search: bool = True, max_article_bytes: int = MAX_ARTICLE_BYTES, **options
+    articles_dir,
+    *,
+    index_dir=None,
+    search: bool = True,
+    max_article_bytes: int = MAX_ARTICLE_BYTES,
+    cache_file=None,
+    **options,
 ) -> tuple[Corpus | None, list[Finding]]:
-    """Load and check an articles folder: (corpus or None if it does not load, findings)."""
+    """Load and check an articles folder: (corpus or None if it does not load, findings).
+
+    ``cache_file``: the parse cache's file (kb/parse_cache.py), e.g. the watcher's index root's."""
     try:
-        corpus = load_corpus(articles_dir, max_article_bytes)
+        corpus = load_corpus(articles_dir, max_article_bytes, cache_file=cache_file)
     except CorpusError as error:
         return None, problems_as_findings(error)
     if not search:
