@@ -388,6 +388,10 @@ def _write_share(folder: str, docs, digests, number: int, done, results) -> None
         _INHERITED.append(get_kiwi())  # never freed (its destructor would wait for them forever)
         get_kiwi.cache_clear()  # a fresh one, should a text not be in the build's analyses
     ix = whoosh_index.open_dir(folder)
+    # Each writer spills its posting runs to its own temporary folder (Whoosh names it after the
+    # index: the first writer to finish would remove the other's runs).
+    shared = ix.storage.temp_storage
+    ix.storage.temp_storage = lambda name=None: shared(f"writer{number}.tmp")
     writer = SegmentWriter(ix, _lk=False)
 
     def told(count: int, total: int) -> None:
