@@ -233,7 +233,12 @@ def _analysis(text: str) -> Analysis:
 
 def analyze_many(texts: Iterable[str]) -> None:
     """Warm the cache for many texts at once; Kiwi's batch call uses all its workers."""
-    todo = [t for t in dict.fromkeys(texts) if t and t.strip() and t not in _cache]
+    with _cache_lock:
+        todo = [
+            t
+            for t in dict.fromkeys(texts)
+            if t and t.strip() and t not in _cache and not any(t in pinned for pinned in _pinned)
+        ]
     for text, result in analyze_batch(todo).items():
         _remember(text, result)
 

@@ -66,6 +66,7 @@ class Watcher:
                 self.settings.articles_dir,
                 search=False,
                 cache_file=self.settings.index_dir / "cache" / "articles.sqlite",
+                analysis_root=self.settings.index_dir,
             )
             errors = [f for f in findings if f.is_error]
             if corpus is None or errors:

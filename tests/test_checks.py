@@ -116,3 +116,25 @@ def test_cli_warnings_exit_0_errors_exit_1(runner, settings, stale):
     failed = runner.invoke(main, ["check", "--articles", str(settings.articles_dir), "--no-search", stale])
     assert failed.exit_code == 1
     assert f"{bad}:11: 본문 링크 '/articles/missing-one'" in failed.output
+
+
+def test_checks_read_the_builds_analyses_not_kiwi(corpus, tmp_path, monkeypatch):
+    """The watcher and the editor pages check the folder on every save: at 20,000 articles sending
+    every title and body to Kiwi again took minutes. With an index root the checks read the
+    analyses its build cached, and find the same things."""
+    from indexer import analysis
+    from kb.indexing import build
+
+    original = corpus / "lost-cards" / "lost-report.md"
+    copy = corpus / "lost-cards" / "lost-report-copy.md"
+    copy.write_text(original.read_text(encoding="utf-8").replace("id: lost-report", "id: lost-report-copy"), "utf-8")
+    build(load_corpus(corpus), tmp_path / "ix")
+    expected = [str(f) for f in findings_for(corpus)]
+    assert any("거의 같습니다" in f for f in expected)
+
+    def no_kiwi():
+        raise AssertionError("a text the build analysed went to Kiwi again")
+
+    analysis.forget()
+    monkeypatch.setattr(analysis, "get_kiwi", no_kiwi)
+    assert [str(f) for f in findings_for(corpus, analysis_root=tmp_path / "ix")] == expected

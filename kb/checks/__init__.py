@@ -11,7 +11,10 @@ suggested fix; errors fail ``kb check``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from kb.articles import CorpusError
 from kb.config import Settings
@@ -82,18 +85,42 @@ def check_folder(
     search: bool = True,
     max_article_bytes: int = MAX_ARTICLE_BYTES,
     cache_file=None,
+    analysis_root=None,
     **options,
 ) -> tuple[Corpus | None, list[Finding]]:
     """Load and check an articles folder: (corpus or None if it does not load, findings).
 
-    ``cache_file``: the parse cache's file (kb/parse_cache.py), e.g. the watcher's index root's."""
+    ``cache_file``: the parse cache's file (kb/parse_cache.py), e.g. the watcher's index root's.
+    ``analysis_root``: an index root whose analysis cache the checks read (see ``_cached_analyses``)."""
     try:
         corpus = load_corpus(articles_dir, max_article_bytes, cache_file=cache_file)
     except CorpusError as error:
         return None, problems_as_findings(error)
     if not search:
-        return corpus, run_checks(corpus, **options)
+        with _cached_analyses(corpus, analysis_root):
+            return corpus, run_checks(corpus, **options)
     from kb.checks.engine import engine_for
 
     with engine_for(corpus, index_dir) as engine:
         return corpus, run_checks(corpus, engine=engine, **options)
+
+
+@contextmanager
+def _cached_analyses(corpus: Corpus, index_root) -> Iterator[None]:
+    """Serve the checks' analyses from the builds' analysis cache (indexer/analysis_cache.py).
+
+    Why: the near-duplicate check reads every title, question and body as the analyser does; at
+    20,000 articles sending them all to Kiwi took the watcher minutes on every save. The build
+    analysed the same texts; new ones are added to the cache, so the build that follows a save
+    finds them there too."""
+    if index_root is None:
+        yield
+        return
+    from indexer.analysis import pinned
+    from indexer.analysis_cache import analyse_cached
+    from indexer.build import ANALYZER_VERSION
+
+    texts = (text for a in corpus.articles for text in (a.text, a.title, *a.questions))
+    analyses, _ = analyse_cached(texts, Path(index_root), ANALYZER_VERSION, prune=False)
+    with pinned(analyses):
+        yield
