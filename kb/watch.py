@@ -67,6 +67,7 @@ class Watcher:
                 search=False,
                 cache_file=self.settings.index_dir / "cache" / "articles.sqlite",
                 analysis_root=self.settings.index_dir,
+                since_build=self.settings.index_dir,
             )
             errors = [f for f in findings if f.is_error]
             if corpus is None or errors:

@@ -138,3 +138,29 @@ def test_checks_read_the_builds_analyses_not_kiwi(corpus, tmp_path, monkeypatch)
     analysis.forget()
     monkeypatch.setattr(analysis, "get_kiwi", no_kiwi)
     assert [str(f) for f in findings_for(corpus, analysis_root=tmp_path / "ix")] == expected
+
+
+def test_watcher_compares_only_articles_changed_since_the_build(tmp_path):
+    """Comparing every pair of 20,000 articles on each save took the watcher many minutes; pairs of
+    articles indexed as they are were judged when they were saved. (The sample articles: in a tiny
+    corpus three copies make every word too common to pair anything.)"""
+    import shutil
+
+    from kb.indexing import build
+    from tests.conftest import REPO
+
+    corpus = shutil.copytree(REPO / "articles", tmp_path / "articles")
+    original = corpus / "lost-cards" / "lost-report.md"
+    text = original.read_text(encoding="utf-8")
+    (corpus / "lost-cards" / "copy-one.md").write_text(text.replace("id: lost-report", "id: copy-one"), "utf-8")
+    build(load_corpus(corpus), tmp_path / "ix")
+
+    def copies(**options) -> list[str]:
+        return [str(f) for f in findings_for(corpus, **options) if "거의 같습니다" in f.message]
+
+    assert len(copies()) == 1
+    assert copies(since_build=tmp_path / "ix") == []  # nothing saved since the build
+    (corpus / "lost-cards" / "copy-two.md").write_text(text.replace("id: lost-report", "id: copy-two"), "utf-8")
+    found = copies(since_build=tmp_path / "ix")
+    assert len(found) == 2 and all("copy-two" in f for f in found)  # the new copy against both
+    assert len(copies(since_build=tmp_path / "no-build")) == len(copies()) == 3

@@ -11,7 +11,7 @@ suggested fix; errors fail ``kb check``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,11 +50,13 @@ def run_checks(
     engine=None,
     today: dt.date | None = None,
     stale_days: int = STALE_DAYS,
+    changed: Collection[str] | None = None,
 ) -> list[Finding]:
     """Every editorial finding on a loaded corpus, sorted by file and line.
 
     ``engine`` (a search engine over exactly this corpus) enables the checks that need ranking:
     near-duplicates judged on the analyzer's terms and question variants that miss their article.
+    ``changed`` (article ids): compare only pairs of articles that include one of these.
     """
     from kb.checks.content import check_body_links, check_placeholders, check_short_answers, check_stale
     from kb.checks.duplicates import check_duplicates
@@ -64,7 +66,7 @@ def run_checks(
         *check_short_answers(corpus),
         *check_placeholders(corpus),
         *check_stale(corpus, today or dt.date.today(), stale_days),
-        *check_duplicates(corpus),
+        *check_duplicates(corpus, changed),
     ]
     if engine is not None:
         from kb.checks.retrieval import check_retrieval
@@ -86,16 +88,21 @@ def check_folder(
     max_article_bytes: int = MAX_ARTICLE_BYTES,
     cache_file=None,
     analysis_root=None,
+    since_build=None,
     **options,
 ) -> tuple[Corpus | None, list[Finding]]:
     """Load and check an articles folder: (corpus or None if it does not load, findings).
 
     ``cache_file``: the parse cache's file (kb/parse_cache.py), e.g. the watcher's index root's.
-    ``analysis_root``: an index root whose analysis cache the checks read (see ``_cached_analyses``)."""
+    ``analysis_root``: an index root whose analysis cache the checks read (see ``_cached_analyses``).
+    ``since_build``: an index root; articles indexed in its live build as they are now are not
+    compared with each other again (the watcher's save-to-live at 20,000 articles)."""
     try:
         corpus = load_corpus(articles_dir, max_article_bytes, cache_file=cache_file)
     except CorpusError as error:
         return None, problems_as_findings(error)
+    if since_build is not None:
+        options["changed"] = changed_since_build(corpus, since_build)
     if not search:
         with _cached_analyses(corpus, analysis_root):
             return corpus, run_checks(corpus, **options)
@@ -124,3 +131,20 @@ def _cached_analyses(corpus: Corpus, index_root) -> Iterator[None]:
     analyses, _ = analyse_cached(texts, Path(index_root), ANALYZER_VERSION, prune=False)
     with pinned(analyses):
         yield
+
+
+def changed_since_build(corpus: Corpus, index_root) -> set[str] | None:
+    """Ids of the articles that differ from the live build at ``index_root`` (all of them, None,
+    when there is no readable build): the only ones whose cross-article findings can be new."""
+    import json
+
+    from indexer.artifact import IndexNotFound, live_path
+    from indexer.build import DIGESTS_FILE, doc_digest
+    from indexer.tables import TABLES
+    from kb.indexing import to_index_doc
+
+    try:
+        built = json.loads((live_path(index_root) / TABLES / DIGESTS_FILE).read_text(encoding="utf-8"))
+    except (IndexNotFound, OSError, ValueError):
+        return None
+    return {a.id for a in corpus.articles if built.get(a.id) != doc_digest(to_index_doc(a))}

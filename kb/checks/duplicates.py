@@ -9,7 +9,7 @@ compared as the engine sees them: sets of content morphemes (``indexer.analyze``
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from indexer import analyze, ngrams
 from indexer.analysis import analyze_many
@@ -32,22 +32,31 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def _candidate_pairs(sets: list[frozenset[str]]) -> Iterable[tuple[int, int]]:
-    """Pairs sharing enough uncommon terms to possibly be similar: avoids comparing every pair."""
+def _candidate_pairs(sets: list[frozenset[str]], focus: Collection[int] | None = None) -> Iterable[tuple[int, int]]:
+    """Pairs (i < j) sharing enough uncommon terms to possibly be similar: avoids comparing every
+    pair. With ``focus``, only the pairs that include one of those positions (the articles just
+    saved: comparing every pair of 20,000 articles on each save took the watcher many minutes)."""
     postings: dict[str, list[int]] = defaultdict(list)
     for i, terms in enumerate(sets):
         for term in terms:
             postings[term].append(i)
     common = max(2, int(len(sets) * COMMON_SHARE))
-    for i, terms in enumerate(sets):
+    seen: set[tuple[int, int]] = set()
+    for i in range(len(sets)) if focus is None else sorted(focus):
         shared: Counter[int] = Counter()
-        for term in terms:
+        for term in sets[i]:
             ids = postings[term]
             if len(ids) <= common:
-                shared.update(j for j in ids if j > i)
+                shared.update(j for j in ids if (j > i if focus is None else j != i))
         for j, count in shared.items():
-            if count >= 2:
-                yield i, j
+            if count < 2:
+                continue
+            pair = (i, j) if i < j else (j, i)
+            if focus is None:
+                yield pair
+            elif pair not in seen:
+                seen.add(pair)
+                yield pair
 
 
 def _question_lines(article: Article) -> list[tuple[str, int]]:
@@ -58,16 +67,19 @@ def _question_lines(article: Article) -> list[tuple[str, int]]:
     return [(article.title, article.lines.get("title", 2)), *questions]
 
 
-def check_duplicates(corpus: Corpus) -> list[Finding]:
+def check_duplicates(corpus: Corpus, changed: Collection[str] | None = None) -> list[Finding]:
+    """Near-duplicate articles and questions; with ``changed`` (article ids), only the pairs that
+    include a changed article (the others were judged when they were saved)."""
     articles = corpus.articles
     analyze_many(text for a in articles for text in (a.text, a.title, *a.questions))
-    return [*_duplicate_articles(articles), *_duplicate_questions(articles)]
+    return [*_duplicate_articles(articles, changed), *_duplicate_questions(articles, changed)]
 
 
-def _duplicate_articles(articles: list[Article]) -> list[Finding]:
+def _duplicate_articles(articles: list[Article], changed: Collection[str] | None = None) -> list[Finding]:
     sets = [_terms(a.text) for a in articles]
+    focus = None if changed is None else [i for i, a in enumerate(articles) if a.id in changed]
     findings = []
-    for i, j in _candidate_pairs(sets):
+    for i, j in _candidate_pairs(sets, focus):
         if min(len(sets[i]), len(sets[j])) < MIN_TERMS:
             continue
         score = similarity(sets[i], sets[j])
@@ -91,7 +103,7 @@ def _duplicate_articles(articles: list[Article]) -> list[Finding]:
     return findings
 
 
-def _duplicate_questions(articles: list[Article]) -> list[Finding]:
+def _duplicate_questions(articles: list[Article], changed: Collection[str] | None = None) -> list[Finding]:
     """A question (or title) another article also asks: the same words to the analyzer.
 
     Kiwi may read one verb two ways in two phrasings (잃어버렸어요 → 잃어버리 or 잃), so the
@@ -102,7 +114,8 @@ def _duplicate_questions(articles: list[Article]) -> list[Finding]:
     grams = [frozenset(t.text for t in ngrams(q)) for _, q, _ in asked]
     findings = []
     reported: set[tuple[str, str]] = set()
-    for i, j in _candidate_pairs(grams):
+    focus = None if changed is None else [i for i, (a, _, _) in enumerate(asked) if a.id in changed]
+    for i, j in _candidate_pairs(grams, focus):
         (a, qa, la), (b, qb, lb) = asked[i], asked[j]
         if a.id == b.id or a.audience != b.audience or (a.id, b.id) in reported:
             continue  # an internal script may repeat a public question on purpose: customers never see both
