@@ -123,6 +123,7 @@ def test_checks_read_the_builds_analyses_not_kiwi(corpus, tmp_path, monkeypatch)
     every title and body to Kiwi again took minutes. With an index root the checks read the
     analyses its build cached, and find the same things."""
     from indexer import analysis
+    from kb.checks import duplicates
     from kb.indexing import build
 
     original = corpus / "lost-cards" / "lost-report.md"
@@ -136,6 +137,7 @@ def test_checks_read_the_builds_analyses_not_kiwi(corpus, tmp_path, monkeypatch)
         raise AssertionError("a text the build analysed went to Kiwi again")
 
     analysis.forget()
+    monkeypatch.setattr(duplicates, "_TERMS", {})  # what the check remembers from the first run
     monkeypatch.setattr(analysis, "get_kiwi", no_kiwi)
     assert [str(f) for f in findings_for(corpus, analysis_root=tmp_path / "ix")] == expected
 

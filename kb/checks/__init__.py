@@ -126,9 +126,9 @@ def _cached_analyses(corpus: Corpus, index_root) -> Iterator[None]:
     from indexer.analysis import pinned
     from indexer.analysis_cache import analyse_cached
     from indexer.build import ANALYZER_VERSION
+    from kb.checks.duplicates import texts_to_analyse
 
-    texts = (text for a in corpus.articles for text in (a.text, a.title, *a.questions))
-    analyses, _ = analyse_cached(texts, Path(index_root), ANALYZER_VERSION, prune=False)
+    analyses, _ = analyse_cached(texts_to_analyse(corpus), Path(index_root), ANALYZER_VERSION, prune=False)
     with pinned(analyses):
         yield
 
