@@ -338,14 +338,7 @@ def table_from_fields(rows: Sequence[Mapping[str, str]], schema, ids: Sequence[s
             parts[False].append((ids_array[~common], docs_array[~common], scores[~common]))
             if kind == "terms":  # n-grams never appear in a phrase: their common pairs are dropped
                 parts[True].append((ids_array[common], docs_array[common], scores[common]))
-        words = list(vocabulary)
-        for common, chunks in parts.items():
-            name = f"{kind}{'_common' if common else ''}"
-            if not chunks:
-                kinds[name] = _empty_rows()
-                continue
-            term_ids_all, docs_all, scores_all = (np.concatenate(c) for c in zip(*chunks, strict=True))
-            kinds[name] = Rows.combine(words, term_ids_all, docs_all.astype(np.int32), scores_all)
+        kinds.update(_combined(kind, parts, list(vocabulary)))
     return ScoreTable(kinds["terms"], kinds["grams"], count, list(ids), skipped, kinds["terms_common"])
 
 
@@ -395,16 +388,23 @@ def table_from_postings(corpus, order: np.ndarray | None = None, documents: np.n
             parts[False].append((ids_array[~common], docs_array[~common], scores[~common]))
             if kind == "terms":  # n-grams never appear in a phrase: their common pairs are dropped
                 parts[True].append((ids_array[common], docs_array[common], scores[common]))
-        for common, chunks in parts.items():
-            name = f"{kind}{'_common' if common else ''}"
-            if not chunks:
-                kinds[name] = _empty_rows()
-                continue
-            term_ids_all, docs_all, scores_all = (np.concatenate(c) for c in zip(*chunks, strict=True))
-            kinds[name] = Rows.combine(words, term_ids_all, docs_all.astype(np.int32), scores_all)
+        kinds.update(_combined(kind, parts, words))
     return ScoreTable(
         kinds["terms"], kinds["grams"], corpus.documents, list(corpus.ids), skipped, kinds["terms_common"], order
     )
+
+
+def _combined(kind: str, parts: dict[bool, list], words: Sequence[str]) -> dict[str, Rows]:
+    """One kind's (term ids, documents, scores) chunks as rows: ``kind`` and ``kind_common``."""
+    rows = {}
+    for common, chunks in parts.items():
+        name = f"{kind}{'_common' if common else ''}"
+        if not chunks:
+            rows[name] = _empty_rows()
+            continue
+        term_ids_all, docs_all, scores_all = (np.concatenate(c) for c in zip(*chunks, strict=True))
+        rows[name] = Rows.combine(words, term_ids_all, docs_all.astype(np.int32), scores_all)
+    return rows
 
 
 def _quantized(lengths: np.ndarray) -> np.ndarray:

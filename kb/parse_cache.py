@@ -10,7 +10,6 @@ JSON rows, never pickle. The cache only saves time: an unreadable file is remove
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import sqlite3
@@ -18,7 +17,7 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from kb.articles import Article
+from kb.articles import Article, article_from_record, article_record
 
 MEMORY_ENTRIES = 30_000
 VERSION = 1  # bump when Article's fields or rendering change
@@ -31,32 +30,14 @@ def key(display: str, data: bytes) -> str:
 
 
 def _record(article: Article) -> str:
-    fields = {
-        "id": article.id,
-        "title": article.title,
-        "category": article.category,
-        "body": article.body,
-        "path": article.path,
-        "questions": article.questions,
-        "tags": article.tags,
-        "audience": article.audience,
-        "updated": article.updated.isoformat() if article.updated else None,
-        "related": article.related,
-        "lines": article.lines,
-        "item_lines": article.item_lines,
-        "html": article.html,
-        "text": article.text,
-        "short_answer": article.short_answer,
-    }
+    fields = {**article_record(article), "lines": article.lines, "item_lines": article.item_lines}
     return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
 
 
 def _article(record: str) -> Article:
     fields = json.loads(record)
-    rendered = {name: fields.pop(name) for name in ("html", "text", "short_answer")}
-    fields["updated"] = dt.date.fromisoformat(fields["updated"]) if fields["updated"] else None
-    article = Article(**fields)
-    article.__dict__.update(rendered)  # the cached renderings
+    article = article_from_record(fields)
+    article.lines, article.item_lines = fields["lines"], fields["item_lines"]
     return article
 
 

@@ -7,7 +7,6 @@ snapshot serves exactly what its build was made from.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import threading
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from indexer import JSONText, read_attachment
 from indexer.build import APP_FOLDER
-from kb.articles import Article
+from kb.articles import Article, article_from_record, article_record
 from kb.corpus import Category, Corpus
 
 ARTICLES = "articles"
@@ -93,47 +92,6 @@ def read_articles(build: Path, previous: dict[str, tuple[str, Article]] | None =
         articles.append(article)
         digests[article_id] = (digest, article)
     return articles, digests
-
-
-def article_record(article: Article) -> dict:
-    return {
-        "id": article.id,
-        "title": article.title,
-        "category": article.category,
-        "body": article.body,
-        "path": article.path,
-        "questions": article.questions,
-        "tags": article.tags,
-        "audience": article.audience,
-        "updated": article.updated.isoformat() if article.updated else None,
-        "related": article.related,
-        "html": article.html,
-        "text": article.text,
-        "short_answer": article.short_answer,
-    }
-
-
-def article_from_record(record: dict, *, keep_text: bool = True) -> Article:
-    """``keep_text=False`` (a server): the plain text is derived from the HTML when asked for, not kept."""
-    article = Article(
-        id=record["id"],
-        title=record["title"],
-        category=record["category"],
-        body=record["body"],
-        path=record["path"],
-        questions=record["questions"],
-        tags=record["tags"],
-        audience=record["audience"],
-        updated=dt.date.fromisoformat(record["updated"]) if record["updated"] else None,
-        related=record["related"],
-    )
-    # the renderings are cached properties: fill them from the build instead of rendering again. A server
-    # leaves out the plain text: no served page reads it (derived from the HTML on demand, as the build
-    # derived it), and keeping it cost a worker ~40 MB at 20,000 articles; the export reads it for every article.
-    article.__dict__.update(html=record["html"], short_answer=record["short_answer"])
-    if keep_text:
-        article.__dict__["text"] = record["text"]
-    return article
 
 
 def categories_from_records(rows) -> dict[str, Category]:
