@@ -487,12 +487,13 @@ def derive_tables(
     corpus = read_corpus(folder)
     if corpus is None:
         raise RuntimeError(f"{folder}: a segment has no statistics")
-    reused = None
+    reused = counts = None
     if previous is not None:
         old = json.loads((previous / tables.TABLES / DIGESTS_FILE).read_text(encoding="utf-8"))
         kept = {d.id for d in docs if old.get(d.id) == digests[d.id]}
         reused = {k: v for k, v in tables.suggestion_rows_by_id(previous).items() if k in kept}
-    return tables.derive_from_postings(corpus, docs, reused)
+        counts = tables.previous_common_counts(previous, kept)
+    return tables.derive_from_postings(corpus, docs, reused, counts)
 
 
 def write_app_files(

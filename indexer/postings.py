@@ -11,6 +11,12 @@ Whoosh's TOC, vectorised in numpy, counting only live documents: the numbers a f
 same articles computes, whatever segments they sit in.
 
 Layout: ``segments/<segment id>.npz`` in the build folder (uncompressed arrays, one JSON ``meta``).
+A saved segment is canonical: its vocabulary in code point order and its rows sorted by (kind,
+term, document, field), kind being Kiwi terms or n-grams. Why: every segment's rows are then
+already in the score table's order (term rows, documents ascending), and so is the join of
+several segments once their vocabularies are merged in order; deriving the tables again after an
+edit is one vectorised pass over the rows, with no sort of millions of them
+(``indexer/scoring.py``'s ``table_from_postings``).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +36,8 @@ from indexer.query import FIELD_WEIGHTS, NGRAM_WEIGHTS
 
 FIELDS = (*FIELD_WEIGHTS, *NGRAM_WEIGHTS)  # title, questions, tags, body, head_ng, body_ng
 SEGMENTS = "segments"
-FORMAT = 1
+FORMAT = 2  # 2: canonical order (format 1 is put in order when loaded)
+KINDS = len(FIELD_WEIGHTS)  # fields before this index hold Kiwi terms, the rest n-grams
 
 
 @dataclass
@@ -108,6 +116,7 @@ class SegmentPostings:
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike) -> None:
+        self = self.canonical()
         meta = {
             "format": FORMAT,
             "fields": list(FIELDS),
@@ -133,9 +142,9 @@ class SegmentPostings:
     def load(cls, path: str | os.PathLike) -> SegmentPostings:
         with np.load(path) as arrays:
             meta = json.loads(str(arrays["meta"]))
-            if meta["format"] != FORMAT or meta["fields"] != list(FIELDS):
+            if meta["format"] not in (1, FORMAT) or meta["fields"] != list(FIELDS):
                 raise ValueError(f"{path}: postings written by another version")
-            return cls(
+            loaded = cls(
                 meta["ids"],
                 meta["categories"],
                 meta["audiences"],
@@ -147,6 +156,36 @@ class SegmentPostings:
                 arrays["tf"],
                 arrays["lengths"],
             )
+        return loaded if meta["format"] == FORMAT else loaded.canonical()
+
+    def canonical(self) -> SegmentPostings:
+        """The same statistics, vocabulary in code point order, rows by (kind, term, document, field)."""
+        words = sorted(self.vocabulary)
+        if words != self.vocabulary:
+            index = {w: i for i, w in enumerate(words)}
+            remap = np.fromiter((index[w] for w in self.vocabulary), np.int32, len(words))
+            term = remap[self.term] if len(self.term) else self.term
+        else:
+            term = self.term
+        field = self.field.astype(np.int64)
+        key = (((field >= KINDS) * len(words) + term) * max(len(self.ids), 1) + self.doc) * len(FIELDS) + field
+        if len(key) and np.all(key[1:] > key[:-1]):
+            order = None  # already in order (a loaded segment)
+        else:
+            order = np.argsort(key)
+        take = (lambda a: a) if order is None else (lambda a: a[order])
+        return SegmentPostings(
+            self.ids,
+            self.categories,
+            self.audiences,
+            self.digests,
+            words,
+            take(self.field),
+            take(term).astype(np.int32),
+            take(self.doc),
+            take(self.tf),
+            self.lengths,
+        )
 
     # ------------------------------------------------------------------ reshaping
     def take(self, docs: Sequence[int]) -> SegmentPostings:
@@ -171,16 +210,20 @@ class SegmentPostings:
 
     @staticmethod
     def concat(parts: Sequence[SegmentPostings]) -> SegmentPostings:
-        """One segment's statistics from several, documents numbered in order of ``parts``."""
+        """One segment's statistics from several, documents numbered in order of ``parts``.
+
+        The vocabulary is the union in code point order: canonical parts stay in order part by
+        part (a term's rows: the first part's documents, then the next part's)."""
         parts = [p for p in parts if len(p)]
         if not parts:
             return SegmentPostings.empty()
-        words: dict[str, int] = {}
+        vocabularies = [p.vocabulary for p in parts]
+        same = all(v == vocabularies[0] for v in vocabularies)
+        words = vocabularies[0] if same else sorted(set().union(*vocabularies))
+        index = {w: i for i, w in enumerate(words)}
         terms, docs, base = [], [], 0
         for part in parts:
-            remap = np.fromiter(
-                (words.setdefault(w, len(words)) for w in part.vocabulary), np.int32, len(part.vocabulary)
-            )
+            remap = np.fromiter((index[w] for w in part.vocabulary), np.int32, len(part.vocabulary))
             terms.append(remap[part.term] if len(part.term) else part.term)
             docs.append(part.doc + base)
             base += len(part)
@@ -251,11 +294,65 @@ class Corpus:
     def documents(self) -> int:
         return len(self.ids)
 
-    def document_frequencies(self, fieldname: str, docs: np.ndarray | None = None) -> np.ndarray:
-        """Per term id, the live documents (among ``docs``, a bool mask, if given) whose field holds it."""
+    def frequencies(self, docs: np.ndarray | None = None) -> np.ndarray:
+        """(field, term) -> live documents (among ``docs``, a bool mask, if given) holding the term."""
         chosen = self.live if docs is None else self.live & docs
-        sel = (self.field == FIELDS.index(fieldname)) & chosen[self.doc]
-        return np.bincount(self.term[sel], minlength=len(self.vocabulary))
+        width = len(self.vocabulary)
+        counts = np.zeros(len(FIELDS) * width, dtype=np.int64)
+        for part in _chunks(len(self.doc)):
+            sel = chosen[self.doc[part]]
+            key = self.field[part][sel].astype(np.int64) * width + self.term[part][sel]
+            counts += np.bincount(key, minlength=len(counts))
+        return counts.reshape(len(FIELDS), width)
+
+    @cached_property
+    def groups(self) -> Groups:
+        """The rows grouped by (kind, term, document): one posting of a score row each."""
+        term, doc, kind = self.term, self.doc, self.field >= KINDS
+        if not len(term):
+            nothing = np.empty(0, np.int64)
+            return Groups(nothing, nothing, nothing.astype(np.int32), nothing.astype(np.int32), nothing.astype(bool))
+        new = np.ones(len(term), dtype=bool)
+        new[1:] = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1]) | (kind[1:] != kind[:-1])
+        start = np.flatnonzero(new)
+        size = np.diff(np.append(start, len(term)))
+        return Groups(start, size, term[start], doc[start], kind[start])
+
+
+@dataclass
+class Groups:
+    """Runs of a corpus' rows with the same (kind, term, document), fields ascending inside a run.
+
+    Rows are canonical per segment and segments follow each other, so a kind's runs are sorted by
+    term within each segment, and by document within a term."""
+
+    start: np.ndarray  # first row of each run
+    size: np.ndarray  # rows in it (at most one per field)
+    term: np.ndarray
+    doc: np.ndarray
+    kind: np.ndarray  # True for n-grams
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    @cached_property
+    def _later(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        later = []
+        for j in range(1, int(self.size.max(initial=0))):
+            runs = np.flatnonzero(self.size > j)
+            later.append((runs, self.start[runs] + j))
+        return later
+
+    def later_rows(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """For the 2nd, 3rd, ... row of the runs that have one: (those runs, that row of each)."""
+        return self._later
+
+
+CHUNK = 1 << 22  # rows handled at once by passes that make temporary arrays (bounds memory at 100,000 articles)
+
+
+def _chunks(rows: int):
+    return (slice(i, min(i + CHUNK, rows)) for i in range(0, max(rows, 1), CHUNK))
 
 
 def read_corpus(build: Path) -> Corpus | None:

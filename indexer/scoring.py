@@ -347,9 +347,14 @@ def table_from_postings(corpus, order: np.ndarray | None = None, documents: np.n
 
     Counts only live documents (N, document frequencies, average lengths): the numbers a full
     build of the same articles computes, however many segments and deletions an incremental build
-    left (Whoosh's own scorer counts deleted documents). Same formula, same order of additions as
-    ``table_from_fields``, so the weights are bitwise those of a full build. ``documents``: a bool
-    mask; keep only these documents' postings (the statistics stay the whole build's).
+    left (Whoosh's own scorer counts deleted documents). ``documents``: a bool mask; keep only
+    these documents' postings (the statistics stay the whole build's).
+
+    Why no sort: the statistics are kept in the score rows' order (``Corpus.groups``: runs of one
+    (kind, term, document), fields ascending), so every weight is computed in one vectorised pass
+    and summed per run field by field: the same additions in the same order as
+    ``table_from_fields`` (0 + title + questions + tags + body), so the weights are bitwise those
+    of a full build.
     """
     from indexer.postings import FIELDS
 
@@ -358,40 +363,77 @@ def table_from_postings(corpus, order: np.ndarray | None = None, documents: np.n
     limit = common_limit(count)
     keep = live if documents is None else live & documents
     words = corpus.vocabulary
-    skipped: set[tuple[str, str]] = set()
-    kinds: dict[str, Rows] = {}
-    posting_live = live[corpus.doc]
-    posting_kept = keep[corpus.doc]
-    for kind, weights in (("terms", FIELD_WEIGHTS), ("grams", NGRAM_WEIGHTS)):
-        parts: dict[bool, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {False: [], True: []}
-        for fieldname, boost in weights.items():
-            f = FIELDS.index(fieldname)
-            in_field = corpus.field == f
-            selected = in_field & posting_live
-            ids_array = corpus.term[selected].astype(np.int64)
-            df = np.bincount(ids_array, minlength=len(words))
-            lengths = np.where(live, corpus.lengths[f], 0).astype(np.float64)
-            average = (lengths.sum() / count if count else 0) or 1
-            stored = _quantized(lengths)
-            idf = np.log(count / (df + 1.0)) + 1
-            skipped.update((fieldname, words[t]) for t in np.flatnonzero(df > limit))
-            kept = in_field & posting_kept
-            ids_array = corpus.term[kept].astype(np.int64)
-            docs_array = corpus.doc[kept].astype(np.int64)
-            tf_array = corpus.tf[kept].astype(np.float64)
-            scores = (
-                boost
-                * idf[ids_array]
-                * ((tf_array * (K1 + 1)) / (tf_array + K1 * ((1 - B) + B * stored[docs_array] / average)))
-            )
-            common = df[ids_array] > limit
-            parts[False].append((ids_array[~common], docs_array[~common], scores[~common]))
-            if kind == "terms":  # n-grams never appear in a phrase: their common pairs are dropped
-                parts[True].append((ids_array[common], docs_array[common], scores[common]))
-        kinds.update(_combined(kind, parts, words))
+    frequencies = corpus.frequencies()
+    too_common = frequencies > limit  # (field, term)
+    skipped = {(FIELDS[f], words[t]) for f, t in zip(*np.nonzero(too_common), strict=True)}
+    weights = _posting_weights(corpus, frequencies, count)
+    groups = corpus.groups
+    plain, pooled = _run_sums(groups, weights, too_common[corpus.field, corpus.term])
+    kept = keep[groups.doc]
+    kinds = {
+        "terms": _rows(words, groups, plain[1] & kept & ~groups.kind, plain[0]),
+        "terms_common": _rows(words, groups, pooled[1] & kept & ~groups.kind, pooled[0]),
+        "grams": _rows(words, groups, plain[1] & kept & groups.kind, plain[0]),
+    }
     return ScoreTable(
         kinds["terms"], kinds["grams"], corpus.documents, list(corpus.ids), skipped, kinds["terms_common"], order
     )
+
+
+def _posting_weights(corpus, frequencies: np.ndarray, count: int) -> np.ndarray:
+    """Each row's field-weighted BM25F score, by the same expression ``table_from_fields`` uses
+    (its factors per (field, term) and per (field, document) computed once, then gathered)."""
+    from indexer.postings import FIELDS, _chunks
+
+    boosts = {**FIELD_WEIGHTS, **NGRAM_WEIGHTS}
+    boost = np.array([[boosts[f]] for f in FIELDS], dtype=np.float64)
+    norm = np.empty((len(FIELDS), corpus.documents))
+    for f in range(len(FIELDS)):
+        lengths = np.where(corpus.live, corpus.lengths[f], 0).astype(np.float64)
+        average = (lengths.sum() / count if count else 0) or 1
+        norm[f] = K1 * ((1 - B) + B * _quantized(lengths) / average)
+    boosted_idf = boost * (np.log(count / (frequencies + 1.0)) + 1)  # (field, term)
+    weights = np.empty(len(corpus.tf))
+    for part in _chunks(len(weights)):
+        f, t, d = corpus.field[part], corpus.term[part], corpus.doc[part]
+        tf = corpus.tf[part].astype(np.float64)
+        weights[part] = boosted_idf[f, t] * ((tf * (K1 + 1)) / (tf + norm[f, d]))
+    return weights
+
+
+def _run_sums(groups, weights: np.ndarray, common: np.ndarray) -> tuple[tuple, tuple]:
+    """Per run, the sums of its rows' weights, of the rows not too common (``plain``) and of the
+    too common ones (``pooled``), each with whether the run has any such row.
+
+    Added in field order from 0.0, as ``np.bincount`` adds them in a full build; adding 0.0 for a
+    row of the other class changes nothing, so the sums are bitwise a full build's."""
+    rows = groups.start
+    w, c = weights[rows], common[rows]
+    plain, pooled = np.where(c, 0.0, w), np.where(c, w, 0.0)
+    has_plain, has_pooled = ~c, c.copy()
+    for runs, rows in groups.later_rows():
+        w, c = weights[rows], common[rows]
+        plain[runs] += np.where(c, 0.0, w)
+        pooled[runs] += np.where(c, w, 0.0)
+        has_plain[runs] |= ~c
+        has_pooled[runs] |= c
+    return (plain, has_plain), (pooled, has_pooled)
+
+
+def _rows(words: Sequence[str], groups, chosen: np.ndarray, summed: np.ndarray) -> Rows:
+    """The CSR of the ``chosen`` runs: term by term (vocabulary order), documents ascending.
+
+    Runs are sorted by term within each segment and segments follow each other, so a stable
+    sort by term only merges a few sorted stretches (no sort of the rows themselves)."""
+    picked = np.flatnonzero(chosen)
+    terms = groups.term[picked]
+    order = np.argsort(terms, kind="stable")
+    counts = np.bincount(terms, minlength=len(words))
+    used = np.flatnonzero(counts)
+    indptr = np.zeros(len(used) + 1, dtype=np.int64)
+    np.cumsum(counts[used], out=indptr[1:])
+    docs = groups.doc[picked][order].astype(np.int32)
+    return Rows([words[i] for i in used], indptr, docs, summed[picked][order])
 
 
 def _combined(kind: str, parts: dict[bool, list], words: Sequence[str]) -> dict[str, Rows]:

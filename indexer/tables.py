@@ -7,14 +7,14 @@ title into jamo) took a worker a minute on 20,000 articles; loading them takes a
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from indexer.audience import PUBLIC
-from indexer.common import article_text, common_strings
+from indexer.common import CommonCounts, article_text, common_strings
 from indexer.postings import FIELDS, Corpus
 from indexer.schema import TEXT_FIELDS, IndexDoc, to_fields
 from indexer.scoring import ScoreTable, build_table, table_from_fields, table_from_postings
@@ -24,6 +24,7 @@ from indexer.weights import HEAD_FIELDS, TermWeights
 TABLES = "tables"
 SCORES = "scores.npz"
 COMMON = "common.json"
+COMMON_COUNTS = "common-counts.npz"  # the counts behind common.json (the next build updates them)
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Tables:
     scores: ScoreTable  # term -> (documents, BM25F weights): the live ranking (indexer/scoring.py)
     # strings in at least half of the articles (indexer/common.py); None in builds made before it existed
     common: list[str] | None = None
+    common_counts: CommonCounts | None = None  # written by builds, not loaded by servers
 
 
 def derive_from_index(reader, docs: Sequence[IndexDoc]) -> Tables:
@@ -72,19 +74,27 @@ def derive_from_index(reader, docs: Sequence[IndexDoc]) -> Tables:
 
 
 def derive_from_postings(
-    corpus: Corpus, docs: Sequence[IndexDoc], suggestion_rows: Mapping[str, list] | None = None
+    corpus: Corpus,
+    docs: Sequence[IndexDoc],
+    suggestion_rows: Mapping[str, list] | None = None,
+    common_counts: CommonCounts | None = None,
 ) -> Tables:
     """Everything a server needs besides the segments, from the segments' statistics.
 
     Counts only live documents, in an order that does not depend on document numbers, so an
     incremental build and a full build of the same ``docs`` derive the same tables.
     ``suggestion_rows``: the previous build's suggestion rows of unchanged articles, by id (they
-    are the same whatever else changed; the jamo work is not redone).
+    are the same whatever else changed; the jamo work is not redone). ``common_counts``: the
+    previous build's (``previous_common_counts``), brought up to date here.
     """
     documents = list(zip(corpus.ids, corpus.categories, corpus.audiences, strict=True))
     live = corpus.live
     public = live & np.fromiter((a in PUBLIC for a in corpus.audiences), bool, corpus.documents)
-    vocabulary = {"all": _vocabulary_of(corpus), "public": _vocabulary_of(corpus, public)}
+    frequencies = corpus.frequencies()
+    vocabulary = {
+        "all": _vocabulary_of(corpus, frequencies),
+        "public": _vocabulary_of(corpus, corpus.frequencies(public)),
+    }
     reused = suggestion_rows or {}
     fresh = Suggester.from_docs([_suggestion_source(d) for d in docs if d.id not in reused]).rows()
     by_id: dict[str, list] = {}
@@ -102,15 +112,43 @@ def derive_from_postings(
         vocabulary,
         {"all": int(live.sum()), "public": int(public.sum())},
         Suggester.from_rows(rows),
-        _head_weights(corpus),
+        _head_weights(corpus, frequencies),
         table_from_postings(corpus, order),
-        _common(docs),
+        *_common_strings(docs, common_counts),
     )
 
 
 def _common(docs: Sequence[IndexDoc]) -> list[str]:
     """The strings in at least half of the articles: highlights leave them unmarked (kb/highlights.py)."""
     return common_strings([article_text(d.title, d.body) for d in docs])
+
+
+def _common_strings(
+    docs: Sequence[IndexDoc], previous: CommonCounts | None
+) -> tuple[list[str], CommonCounts | None]:
+    """``_common(docs)`` and the counts behind it: the previous build's counts updated with the
+    articles that changed when they can tell (``CommonCounts``), else counted again."""
+    if previous is not None:
+        ids = {d.id for d in docs}
+        texts = {d.id: article_text(d.title, d.body) for d in docs}
+        kept = set(previous.ids) & ids
+        changed = [d.id for d in docs if d.id not in kept]
+        counts = previous.update(set(previous.ids) - kept, [(i, texts[i]) for i in changed])
+        strings = counts.common()
+        if strings is not None:
+            return strings, counts
+    counts = CommonCounts.count([d.id for d in docs], [article_text(d.title, d.body) for d in docs])
+    return (counts.common() if counts is not None else _common(docs)), counts
+
+
+def previous_common_counts(build: Path, unchanged: Collection[str]) -> CommonCounts | None:
+    """A build's common-string counts, the articles not in ``unchanged`` (ids) taken out; None
+    if it has none (a small corpus, or a build made before they existed)."""
+    try:
+        counts = CommonCounts.load(build / TABLES / COMMON_COUNTS)
+    except (OSError, ValueError, KeyError):
+        return None
+    return counts.update(set(counts.ids) - set(unchanged), [])
 
 
 def _suggestion_source(d: IndexDoc) -> dict:
@@ -132,30 +170,37 @@ def suggestion_rows_by_id(build: Path) -> dict[str, list]:
 
 
 def _sorted_terms(corpus: Corpus, frequencies: np.ndarray) -> list[tuple[str, int]]:
-    """(term, term id) of the terms with a frequency, in term order (Whoosh's term dictionary order)."""
+    """(term, term id) of the terms with a frequency, in term order (Whoosh's term dictionary order;
+    a corpus' vocabulary is already in that order, so the sort only checks it)."""
     words = corpus.vocabulary
-    return sorted((words[t], int(t)) for t in np.flatnonzero(frequencies))
+    return sorted((words[t], t) for t in np.flatnonzero(frequencies).tolist())
 
 
-def _vocabulary_of(corpus: Corpus, docs: np.ndarray | None = None) -> dict[str, int]:
-    """Word -> document frequency (max over fields), in the order ``_vocabulary`` reads a fresh index."""
+def _vocabulary_of(corpus: Corpus, frequencies: np.ndarray) -> dict[str, int]:
+    """Word -> document frequency (max over fields), in the order ``_vocabulary`` reads a fresh index.
+
+    ``frequencies``: ``corpus.frequencies(...)`` of the documents counted."""
     vocabulary: dict[str, int] = {}
     for fieldname in TEXT_FIELDS:
-        frequencies = corpus.document_frequencies(fieldname, docs)
-        for term, t in _sorted_terms(corpus, frequencies):
-            vocabulary[term] = max(vocabulary.get(term, 0), int(frequencies[t]))
+        row = frequencies[FIELDS.index(fieldname)]
+        for term, t in _sorted_terms(corpus, row):
+            vocabulary[term] = max(vocabulary.get(term, 0), int(row[t]))
     return vocabulary
 
 
-def _head_weights(corpus: Corpus) -> TermWeights:
-    """``TermWeights.from_reader`` from the statistics: per term, the live articles whose head holds it."""
-    width = max(corpus.documents, 1)
-    head = np.isin(corpus.field, [FIELDS.index(f) for f in HEAD_FIELDS]) & corpus.live[corpus.doc]
-    pairs = np.unique(corpus.term[head].astype(np.int64) * width + corpus.doc[head])
-    holders = np.bincount(pairs // width, minlength=len(corpus.vocabulary))
+def _head_weights(corpus: Corpus, frequencies: np.ndarray) -> TermWeights:
+    """``TermWeights.from_reader`` from the statistics: per term, the live articles whose head holds it
+    (a run of one (term, document) with a row in a head field; no sort of the rows)."""
+    groups = corpus.groups
+    head = np.isin(corpus.field, [FIELDS.index(f) for f in HEAD_FIELDS])
+    holds = head[groups.start]
+    for runs, rows in groups.later_rows():
+        holds[runs] |= head[rows]
+    holds &= corpus.live[groups.doc] & ~groups.kind
+    holders = np.bincount(groups.term[holds], minlength=len(corpus.vocabulary))
     frequency: dict[str, int] = {}
     for fieldname in HEAD_FIELDS:
-        for term, t in _sorted_terms(corpus, corpus.document_frequencies(fieldname)):
+        for term, t in _sorted_terms(corpus, frequencies[FIELDS.index(fieldname)]):
             frequency.setdefault(term, int(holders[t]))
     return TermWeights(frequency, int(corpus.live.sum()))
 
@@ -170,6 +215,8 @@ def write(tables: Tables, build: Path) -> None:
     tables.scores.save(folder / SCORES)
     if tables.common is not None:
         _dump(folder / COMMON, tables.common)
+    if tables.common_counts is not None:
+        tables.common_counts.save(folder / COMMON_COUNTS)
 
 
 def load(build: Path) -> Tables:

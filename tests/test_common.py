@@ -7,7 +7,7 @@ import random
 import unicodedata
 
 from indexer import live_path
-from indexer.common import MAX_CHARS, CommonWords, article_text, common_strings
+from indexer.common import MAX_CHARS, CommonCounts, CommonWords, article_text, common_strings
 
 
 def counted(word: str, texts: list[str]) -> bool:
@@ -61,3 +61,41 @@ def test_same_answers_as_counting_on_the_sample(real_index):
         samples.add(text[start : start + rng.randint(2, 30)])
     for word in samples:
         assert words.is_common(word) == counted(word, texts), word
+
+
+def test_kept_counts_give_what_counting_again_gives(tmp_path, monkeypatch):
+    """Articles edited, added and removed one batch at a time: the updated counts name the same
+    common strings as counting every text again, until they cannot tell (then None)."""
+    import indexer.common
+
+    monkeypatch.setattr(indexer.common, "MIN_COUNTED", 10)
+    monkeypatch.setattr(indexer.common, "MARGIN_SHARE", 0.1)
+    rng = random.Random(16)
+    words = ["카드", "분실", "신고", "결제", "해외", "포인트", "연회비", "앱에서", "😀", "ＡＴＭ", "1566", "습니다"]
+
+    def text() -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randrange(3, 12)))
+
+    texts = {f"a{n}": text() for n in range(60)}
+    counts = CommonCounts.count(list(texts), list(texts.values()))
+    told = recounted = 0
+    for _ in range(30):
+        removed = set(rng.sample(sorted(texts), rng.randrange(0, 3)))
+        edited = set(rng.sample(sorted(set(texts) - removed), rng.randrange(0, 3)))
+        for key in removed:
+            del texts[key]
+        added = [(key, text()) for key in sorted(edited)] + [(f"b{rng.random()}", text())]
+        texts.update(added)
+        counts = counts.update(removed | edited, added)
+        counts.save(tmp_path / "counts.npz")
+        counts = CommonCounts.load(tmp_path / "counts.npz")
+        assert sorted(counts.ids) == sorted(texts)
+        found = counts.common()
+        if found is None:  # too many articles added since they were counted: count again
+            recounted += 1
+            counts = CommonCounts.count(list(texts), list(texts.values()))
+            found = counts.common()
+        else:
+            told += 1
+        assert found == common_strings(list(texts.values()))
+    assert told and recounted
