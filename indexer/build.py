@@ -156,17 +156,19 @@ def build_index(
     attachments: Mapping[str, object] | None = None,
     force: bool = False,
     progress: Progress | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> BuildInfo:
     """Build ``docs`` into a fresh folder and make it the live build.
 
     ``attachments`` are the application's own files (name -> JSON value), written into
     ``app/<name>.json`` so a server needs nothing outside the build. Unless ``force``, an
     unchanged corpus is skipped, but only if the live build still verifies, and a changed one is
-    built on the live build's segments (see the module docstring).
+    built on the live build's segments (see the module docstring). ``digests``: ``doc_digest``
+    of every document, if the caller knows them.
     """
     root = Path(index_root)
     root.mkdir(parents=True, exist_ok=True)
-    digests = {doc.id: doc_digest(doc) for doc in docs}
+    digests = dict(digests) if digests is not None else {doc.id: doc_digest(doc) for doc in docs}
     files = serialize(attachments)
     file_digests = {name: _sha256(text) for name, text in files.items()}
     digest = content_hash(docs, synonyms, digests=digests, attachment_digests=file_digests)
@@ -491,7 +493,7 @@ def derive_tables(
     if previous is not None:
         old = json.loads((previous / tables.TABLES / DIGESTS_FILE).read_text(encoding="utf-8"))
         kept = {d.id for d in docs if old.get(d.id) == digests[d.id]}
-        reused = {k: v for k, v in tables.suggestion_rows_by_id(previous).items() if k in kept}
+        reused = tables.previous_suggestions(previous, kept)
         counts = tables.previous_common_counts(previous, kept)
     return tables.derive_from_postings(corpus, docs, reused, counts)
 

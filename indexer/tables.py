@@ -24,6 +24,8 @@ from indexer.weights import HEAD_FIELDS, TermWeights
 TABLES = "tables"
 SCORES = "scores.npz"
 COMMON = "common.json"
+SUGGESTIONS = "suggestions.json"
+SUGGESTIONS_INDEX = "suggestions-index.json"  # [[article id, start, end]]: its rows, bytes of suggestions.json
 COMMON_COUNTS = "common-counts.npz"  # the counts behind common.json (the next build updates them)
 
 
@@ -32,12 +34,58 @@ class Tables:
     documents: list[tuple[str, str, str]]  # docnum -> (id, category, audience)
     vocabulary: dict[str, dict[str, int]]  # "all" | "public" -> word -> document frequency
     counts: dict[str, int]  # "all" | "public" -> number of documents
-    suggester: Suggester
+    suggester: Suggester | None  # None when derived by a build: ``suggestion_rows`` holds them
     weights: TermWeights
     scores: ScoreTable  # term -> (documents, BM25F weights): the live ranking (indexer/scoring.py)
     # strings in at least half of the articles (indexer/common.py); None in builds made before it existed
     common: list[str] | None = None
     common_counts: CommonCounts | None = None  # written by builds, not loaded by servers
+    suggestion_rows: SuggestionRows | None = None  # the suggestions as a build writes them
+
+
+class SuggestionRows:
+    """The suggestion rows as JSON, article by article in corpus order: what suggestions.json holds.
+
+    Why: at 20,000 articles the file is 9 MB; parsing the previous build's, rebuilding the
+    Suggester and writing it again took seconds for one changed article. An article's rows are
+    the same whatever else changed, so a build copies the unchanged articles' bytes from the
+    previous build's file (``suggestions-index.json`` says where they are) and makes rows only for
+    the changed ones. The bytes are those ``json.dumps`` of all rows gives (same separators).
+    """
+
+    def __init__(self, chunks: Sequence[tuple[str, bytes]]):
+        self.chunks = list(chunks)  # (article id, its rows as JSON list items joined by ",")
+
+    @classmethod
+    def of_rows(cls, rows: Sequence[Sequence]) -> SuggestionRows:
+        grouped: dict[str, list[str]] = {}
+        for row in rows:
+            grouped.setdefault(row[0], []).append(_json(row))
+        return cls([(key, ",".join(items).encode("utf-8")) for key, items in grouped.items()])
+
+    def write(self, folder: Path) -> None:
+        parts, index, offset = [], [], 1  # after "["
+        for key, chunk in self.chunks:
+            if not chunk:
+                continue
+            if parts:
+                offset += 1  # the comma
+            parts.append(chunk)
+            index.append([key, offset, offset + len(chunk)])
+            offset += len(chunk)
+        (folder / SUGGESTIONS).write_bytes(b"[" + b",".join(parts) + b"]")
+        _dump(folder / SUGGESTIONS_INDEX, index)
+
+
+def previous_suggestions(build: Path, unchanged: Collection[str]) -> dict[str, bytes]:
+    """The JSON of a build's suggestion rows, by article id, of the ``unchanged`` articles."""
+    try:
+        index = _read(build / TABLES / SUGGESTIONS_INDEX)
+        data = (build / TABLES / SUGGESTIONS).read_bytes()
+        return {key: data[start:end] for key, start, end in index if key in unchanged}
+    except (OSError, ValueError):  # a build made before the index existed
+        rows = [row for key, found in suggestion_rows_by_id(build).items() if key in unchanged for row in found]
+        return dict(SuggestionRows.of_rows(rows).chunks)
 
 
 def derive_from_index(reader, docs: Sequence[IndexDoc]) -> Tables:
@@ -76,15 +124,15 @@ def derive_from_index(reader, docs: Sequence[IndexDoc]) -> Tables:
 def derive_from_postings(
     corpus: Corpus,
     docs: Sequence[IndexDoc],
-    suggestion_rows: Mapping[str, list] | None = None,
+    suggestions: Mapping[str, bytes] | None = None,
     common_counts: CommonCounts | None = None,
 ) -> Tables:
     """Everything a server needs besides the segments, from the segments' statistics.
 
     Counts only live documents, in an order that does not depend on document numbers, so an
     incremental build and a full build of the same ``docs`` derive the same tables.
-    ``suggestion_rows``: the previous build's suggestion rows of unchanged articles, by id (they
-    are the same whatever else changed; the jamo work is not redone). ``common_counts``: the
+    ``suggestions``: the previous build's suggestion rows of unchanged articles as JSON, by id
+    (``previous_suggestions``: the same whatever else changed; the jamo work is not redone). ``common_counts``: the
     previous build's (``previous_common_counts``), brought up to date here.
     """
     documents = list(zip(corpus.ids, corpus.categories, corpus.audiences, strict=True))
@@ -95,12 +143,10 @@ def derive_from_postings(
         "all": _vocabulary_of(corpus, frequencies),
         "public": _vocabulary_of(corpus, corpus.frequencies(public)),
     }
-    reused = suggestion_rows or {}
+    reused = suggestions or {}
     fresh = Suggester.from_docs([_suggestion_source(d) for d in docs if d.id not in reused]).rows()
-    by_id: dict[str, list] = {}
-    for row in fresh:
-        by_id.setdefault(row[0], []).append(row)
-    rows = [row for d in docs for row in (reused[d.id] if d.id in reused else by_id.get(d.id, []))]
+    made = dict(SuggestionRows.of_rows(fresh).chunks)
+    rows = SuggestionRows([(d.id, reused[d.id] if d.id in reused else made.get(d.id, b"")) for d in docs])
     position = {d.id: i for i, d in enumerate(docs)}
     order = np.fromiter(
         (position.get(i, len(docs)) if i else len(docs) for i in corpus.ids), np.int64, corpus.documents
@@ -111,10 +157,11 @@ def derive_from_postings(
         documents,
         vocabulary,
         {"all": int(live.sum()), "public": int(public.sum())},
-        Suggester.from_rows(rows),
+        None,
         _head_weights(corpus, frequencies),
         table_from_postings(corpus, order),
         *_common_strings(docs, common_counts),
+        suggestion_rows=rows,
     )
 
 
@@ -164,7 +211,7 @@ def _suggestion_source(d: IndexDoc) -> dict:
 def suggestion_rows_by_id(build: Path) -> dict[str, list]:
     """A build's suggestion rows grouped by article id."""
     grouped: dict[str, list] = {}
-    for row in _read(build / TABLES / "suggestions.json"):
+    for row in _read(build / TABLES / SUGGESTIONS):
         grouped.setdefault(row[0], []).append(row)
     return grouped
 
@@ -210,7 +257,7 @@ def write(tables: Tables, build: Path) -> None:
     folder.mkdir()
     _dump(folder / "documents.json", tables.documents)
     _dump(folder / "vocabulary.json", {"counts": tables.counts, **tables.vocabulary})
-    _dump(folder / "suggestions.json", tables.suggester.rows())
+    (tables.suggestion_rows or SuggestionRows.of_rows(tables.suggester.rows())).write(folder)
     _dump(folder / "weights.json", tables.weights.rows())
     tables.scores.save(folder / SCORES)
     if tables.common is not None:
@@ -224,14 +271,18 @@ def load(build: Path) -> Tables:
     documents = [tuple(row) for row in _read(folder / "documents.json")]
     vocabulary = _read(folder / "vocabulary.json")
     counts = vocabulary.pop("counts")
-    suggester = Suggester.from_rows(_read(folder / "suggestions.json"))
+    suggester = Suggester.from_rows(_read(folder / SUGGESTIONS))
     weights = TermWeights.from_rows(_read(folder / "weights.json"))
     common = _read(folder / COMMON) if (folder / COMMON).exists() else None  # optional: older builds lack it
     return Tables(documents, vocabulary, counts, suggester, weights, ScoreTable.load(folder / SCORES), common)
 
 
 def _dump(path: Path, data) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    path.write_text(_json(data), encoding="utf-8")
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _read(path: Path):

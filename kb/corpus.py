@@ -204,6 +204,7 @@ def load_corpus(
     categories = load_categories(root, problems)
     synonyms, synonym_lines = load_synonyms(root, problems)
     files: list[tuple[Path, str, bytes | None, str | None]] = []  # path, display, bytes, cache key
+    cache = parse_cache.ParseCache(cache_file)
     inside = _InsideCheck(root)
     for path in sorted(root.rglob("*.md")):
         if any(part.startswith(".") for part in path.relative_to(root).parts):
@@ -218,17 +219,29 @@ def load_corpus(
             continue
         display = str(path)
         try:
-            data = path.read_bytes()
+            stat = path.stat()
         except OSError:
             files.append((path, display, None, None))  # parse_article says why
             continue
-        files.append((path, display, data, parse_cache.key(display, data)))
-    cache = parse_cache.ParseCache(cache_file)
+        unchanged = cache.unchanged(display, stat)
+        if unchanged is not None:  # same file state as when its bytes hashed to this key: not read
+            files.append((path, display, None, unchanged))
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError:
+            files.append((path, display, None, None))
+            continue
+        cache_key = parse_cache.key(display, data)
+        cache.record(display, stat, cache_key)
+        files.append((path, display, data, cache_key))
     known = cache.get_many([k for *_, k in files if k is not None])
     articles: list[Article] = []
     for path, display, data, cache_key in files:
         article = known.get(cache_key) if cache_key else None
         if article is None:
+            if data is None and cache_key is not None:  # its state was known, its article is not: read it
+                data, cache_key = _read(path, display)
             article, found = parse_article(path, display, data)
             problems.extend(found)
             if article and cache_key:
@@ -240,6 +253,14 @@ def load_corpus(
     if problems:
         raise CorpusError(problems)
     return Corpus(root=root, articles=articles, categories=categories, synonyms=synonyms, synonym_lines=synonym_lines)
+
+
+def _read(path: Path, display: str) -> tuple[bytes | None, str | None]:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None, None  # parse_article says why
+    return data, parse_cache.key(display, data)
 
 
 def check_links(articles: list[Article], categories: dict[str, Category]) -> list[Problem]:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from indexer import BuildInfo, IndexDoc, build_index, content_hash
+from indexer.build import doc_digest
 from kb.articles import Article
 from kb.corpus import Corpus, load_corpus
 from kb.published import attachments
@@ -34,9 +37,38 @@ def headings(article: Article) -> list[str]:
     return [line for match in _HEADING.finditer(article.html) for line in to_text(match.group(1)).split("\n")]
 
 
+_prepared: OrderedDict[int, tuple[Article, IndexDoc, str]] = OrderedDict()  # id(article) -> (it, doc, digest)
+_PREPARED_ENTRIES = 30_000
+_lock = threading.Lock()
+
+
+def index_doc(article: Article) -> tuple[IndexDoc, str]:
+    """``to_index_doc`` and its digest, remembered while the Article lives: the parse cache hands
+    the same Article to every load of an unchanged file, and digesting 20,000 documents again
+    took the watcher seconds per save."""
+    with _lock:
+        found = _prepared.get(id(article))
+        if found is not None and found[0] is article:
+            _prepared.move_to_end(id(article))
+            return found[1], found[2]
+    doc = to_index_doc(article)
+    digest = doc_digest(doc)
+    with _lock:
+        _prepared[id(article)] = (article, doc, digest)
+        while len(_prepared) > _PREPARED_ENTRIES:
+            _prepared.popitem(last=False)
+    return doc, digest
+
+
 def corpus_hash(corpus: Corpus) -> str:
     """The content hash a build of ``corpus`` gets: equal hashes, same build."""
-    return content_hash([to_index_doc(a) for a in corpus.articles], corpus.synonyms, attachments(corpus))
+    prepared = [index_doc(a) for a in corpus.articles]
+    return content_hash(
+        [doc for doc, _ in prepared],
+        corpus.synonyms,
+        attachments(corpus),
+        digests={doc.id: digest for doc, digest in prepared},
+    )
 
 
 def build(articles: Path | Corpus, index_dir: Path, *, force: bool = False, progress=None) -> BuildInfo:
@@ -46,9 +78,11 @@ def build(articles: Path | Corpus, index_dir: Path, *, force: bool = False, prog
     read nothing else. Pass an already loaded ``Corpus`` to avoid reading the articles twice.
     """
     corpus = articles if isinstance(articles, Corpus) else load_corpus(articles)
+    prepared = [index_doc(a) for a in corpus.articles]
     return build_index(
-        [to_index_doc(a) for a in corpus.articles],
+        [doc for doc, _ in prepared],
         index_dir,
+        digests={doc.id: digest for doc, digest in prepared},
         synonyms=corpus.synonyms,
         attachments=attachments(corpus),
         force=force,

@@ -6,14 +6,23 @@ rename or move is a miss; a file with problems is never remembered (it is parsed
 every time). Two levels: this process's last loads (the watcher and the server keep them), and an
 optional SQLite file (``kb index`` passes ``<index root>/cache/articles.sqlite``) holding plain
 JSON rows, never pickle. The cache only saves time: an unreadable file is removed and rebuilt.
+
+File states: reading and hashing 20,000 files took seconds on every load for one changed file.
+Like git's index, the cache remembers each file's (size, mtime, ctime, inode) with the key its
+bytes had; a file whose state is unchanged is not read again. A state recorded less than
+``RACY_NS`` after the file's last change is not trusted (a second write within the file
+system's timestamp granularity could keep the same state): such a file is read and hashed, and
+its key decides, as without states.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 
@@ -23,6 +32,13 @@ MEMORY_ENTRIES = 30_000
 VERSION = 1  # bump when Article's fields or rendering change
 _memory: OrderedDict[str, Article] = OrderedDict()
 _lock = threading.Lock()
+RACY_NS = 2_000_000_000  # a state recorded this soon after the file changed is not trusted
+State = tuple[int, int, int, int, str, int]  # size, mtime_ns, ctime_ns, inode, key, recorded at (ns)
+_states: dict[str, State] = {}  # display path -> its file's last state seen by this process
+
+
+def _signature(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
 
 def key(display: str, data: bytes) -> str:
@@ -48,6 +64,43 @@ class ParseCache:
         self.path = path
         self._new: dict[str, Article] = {}
         self._used: set[str] = set()
+        self._file_states: dict[str, State] | None = None
+        self._new_states: dict[str, State] = {}
+
+    # ------------------------------------------------------------------ file states
+    def unchanged(self, display: str, stat: os.stat_result) -> str | None:
+        """The key of the file at ``display`` if its state is the one recorded with that key, long
+        enough after its last change to be trusted; None means: read and hash it."""
+        if self._file_states is None:
+            self._file_states = self._read_states()
+        found = self._file_states.get(display)
+        if found is None or found[:4] != _signature(stat):
+            return None
+        if max(stat.st_mtime_ns, stat.st_ctime_ns) > found[5] - RACY_NS:
+            return None
+        return found[4]
+
+    def record(self, display: str, stat: os.stat_result, cache_key: str) -> None:
+        """``cache_key`` is what the file's bytes hash to, read after ``stat`` was taken."""
+        state = (*_signature(stat), cache_key, time.time_ns())
+        with _lock:
+            _states[display] = state
+        self._new_states[display] = state
+
+    def _read_states(self) -> dict[str, State]:
+        with _lock:
+            states = dict(_states)
+        if self.path is None or not self.path.exists():
+            return states
+        try:
+            db = self._connect()
+            try:
+                stored = {row[0]: tuple(row[1:]) for row in db.execute("SELECT * FROM file")}
+            finally:
+                db.close()
+        except sqlite3.DatabaseError:
+            return states
+        return {**stored, **states}  # this process's own are newer
 
     def get(self, cache_key: str) -> Article | None:
         self._used.add(cache_key)
@@ -86,6 +139,10 @@ class ParseCache:
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level=None)
         db.execute("CREATE TABLE IF NOT EXISTS article (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS file (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
+            " ctime_ns INTEGER, inode INTEGER, key TEXT, recorded_ns INTEGER) WITHOUT ROWID"
+        )
         return db
 
     def _read(self, keys: list[str]) -> dict[str, Article]:
@@ -108,7 +165,7 @@ class ParseCache:
 
     def save(self) -> None:
         """Add this load's new articles; drop rows of files no longer there when they outnumber the rest."""
-        if self.path is None or not self._new:
+        if self.path is None or not (self._new or self._new_states):
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -118,10 +175,15 @@ class ParseCache:
                 db.executemany(
                     "INSERT OR REPLACE INTO article VALUES (?, ?)", [(k, _record(a)) for k, a in self._new.items()]
                 )
+                db.executemany(
+                    "INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(path, *state) for path, state in self._new_states.items()],
+                )
                 (count,) = db.execute("SELECT count(*) FROM article").fetchone()
                 if count > 2 * max(len(self._used), 1):
                     stale = [(k,) for (k,) in db.execute("SELECT key FROM article") if k not in self._used]
                     db.executemany("DELETE FROM article WHERE key = ?", stale)
+                    db.execute("DELETE FROM file WHERE key NOT IN (SELECT key FROM article)")
                 db.execute("COMMIT")
             finally:
                 db.close()

@@ -7,6 +7,13 @@ the live one, then an atomic switch). The server's snapshot follows ``current``;
 the new snapshot itself, so no customer request waits for it. While a build runs, and whenever
 a file is broken, the previous build keeps serving: the problems are printed as
 ``path:line: message`` and shown on the editor pages until the file is fixed.
+
+Why a save goes live in about a second at 20,000 articles: the corpus is loaded through the
+parse cache's file states (unchanged files are neither read nor parsed: ``kb/parse_cache.py``),
+the cross-article checks look only at the articles that differ from the live build (their
+digests are remembered per Article: ``kb.indexing.index_doc``), and the build is incremental.
+A watchfiles event only says "look again": whatever it missed (a folder moved, a rename) the
+next load finds, since every file's state is looked at each time.
 """
 
 from __future__ import annotations
@@ -17,8 +24,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kb.checks import Finding, check_folder
+from kb.articles import CorpusError
+from kb.checks import Finding, _cached_analyses, problems_as_findings, run_checks
 from kb.config import Settings
+from kb.corpus import Corpus, load_corpus
 
 log = logging.getLogger("kb.watch")
 WATCHED_SUFFIXES = (".md", ".yml", ".yaml")
@@ -62,13 +71,7 @@ class Watcher:
 
         with self._lock:  # one rebuild at a time, even if changes arrive meanwhile
             started = time.perf_counter()
-            corpus, findings = check_folder(
-                self.settings.articles_dir,
-                search=False,
-                cache_file=self.settings.index_dir / "cache" / "articles.sqlite",
-                analysis_root=self.settings.index_dir,
-                since_build=self.settings.index_dir,
-            )
+            corpus, findings = self._check()
             errors = [f for f in findings if f.is_error]
             if corpus is None or errors:
                 self.findings = errors
@@ -90,6 +93,21 @@ class Watcher:
             what = "변경 없음" if info.skipped else f"문서 {info.documents}개 반영"
             self.echo(f"{what} ({self.seconds:.1f}초, 경고 {self.warnings}건)")
             return True
+
+    def _check(self) -> tuple[Corpus | None, list[Finding]]:
+        """``kb check`` without the ranking checks (``check_folder``), comparing only the articles
+        that differ from the live build with the others."""
+        settings = self.settings
+        try:
+            corpus = load_corpus(
+                settings.articles_dir,
+                settings.max_article_bytes,
+                cache_file=settings.index_dir / "cache" / "articles.sqlite",
+            )
+        except CorpusError as error:
+            return None, problems_as_findings(error)
+        with _cached_analyses(corpus, settings.index_dir):
+            return corpus, run_checks(corpus, changed=changed_since_live(corpus, settings.index_dir))
 
     def _warm(self) -> None:
         """Open the new build now, in this thread, so the next customer request finds it ready."""
@@ -118,3 +136,20 @@ class Watcher:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+def changed_since_live(corpus: Corpus, index_dir: Path) -> set[str] | None:
+    """Ids of the articles that differ from the live build (None, all of them, when there is no
+    readable build): ``kb.checks.changed_since_build`` with digests remembered per Article."""
+    import json
+
+    from indexer.artifact import IndexNotFound, live_path
+    from indexer.build import DIGESTS_FILE
+    from indexer.tables import TABLES
+    from kb.indexing import index_doc
+
+    try:
+        built = json.loads((live_path(index_dir) / TABLES / DIGESTS_FILE).read_text(encoding="utf-8"))
+    except (IndexNotFound, OSError, ValueError):
+        return None
+    return {a.id for a in corpus.articles if built.get(a.id) != index_doc(a)[1]}

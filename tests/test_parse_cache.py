@@ -65,3 +65,59 @@ def test_a_broken_file_is_reported_every_time(tmp_path):
             assert any(p.path == str(target) for p in error.problems)
         else:
             raise AssertionError("the broken file was not reported")
+
+
+def test_files_whose_state_is_unchanged_are_not_read_again(tmp_path, monkeypatch):
+    """Like git's index: (size, mtime, ctime, inode) as recorded with the key means the same bytes;
+    any change of state, or a state too fresh to trust, means reading and hashing the file."""
+    import os
+
+    articles = tmp_path / "articles"
+    shutil.copytree(REPO / "articles", articles)
+    cache = tmp_path / "cache" / "articles.sqlite"
+    hashed: list[str] = []
+    original = parse_cache.key
+    monkeypatch.setattr(parse_cache, "key", lambda display, data: hashed.append(display) or original(display, data))
+
+    def fresh_process() -> None:
+        monkeypatch.setattr(parse_cache, "_memory", parse_cache.OrderedDict())
+        monkeypatch.setattr(parse_cache, "_states", {})
+        hashed.clear()
+
+    first = load_corpus(articles, cache_file=cache)
+    assert len(hashed) == len(first.articles)
+    fresh_process()
+    load_corpus(articles, cache_file=cache)
+    assert len(hashed) == len(first.articles)  # just written: too fresh to trust, read again
+
+    monkeypatch.setattr(parse_cache, "RACY_NS", 0)  # as if the files were written long ago
+    fresh_process()
+    load_corpus(articles, cache_file=cache)
+    fresh_process()
+    again = load_corpus(articles, cache_file=cache)
+    assert hashed == []  # a fresh process read no file
+    assert [a.text for a in again.articles] == [a.text for a in first.articles]
+
+    # same size, same mtime put back: the ctime still tells (git's index checks it too)
+    target = sorted(articles.rglob("*.md"))[3]
+    stat = target.stat()
+    text = target.read_text(encoding="utf-8")
+    changed = text.replace("다", "까", 1)
+    assert len(changed.encode()) == len(text.encode()) and changed != text
+    target.write_text(changed, encoding="utf-8")
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    fresh_process()
+    edited = load_corpus(articles, cache_file=cache)
+    assert hashed == [str(target)]
+    assert next(a for a in edited.articles if a.path == str(target)).body != next(
+        a for a in first.articles if a.path == str(target)
+    ).body
+
+    # a known state whose article left the cache: the file is read, not trusted blindly
+    fresh_process()
+    db = parse_cache.sqlite3.connect(cache)
+    db.execute("DELETE FROM article")
+    db.commit()
+    db.close()
+    reread = load_corpus(articles, cache_file=cache)
+    assert len(hashed) == len(first.articles) and [a.id for a in reread.articles] == [a.id for a in first.articles]
