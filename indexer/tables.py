@@ -25,6 +25,7 @@ TABLES = "tables"
 SCORES = "scores.npz"
 COMMON = "common.json"
 SUGGESTIONS = "suggestions.json"
+VOCABULARY = "vocabulary.json"
 SUGGESTIONS_INDEX = "suggestions-index.json"  # [[article id, start, end]]: its rows, bytes of suggestions.json
 COMMON_COUNTS = "common-counts.npz"  # the counts behind common.json (the next build updates them)
 
@@ -176,11 +177,9 @@ def _common_strings(
     """``_common(docs)`` and the counts behind it: the previous build's counts updated with the
     articles that changed when they can tell (``CommonCounts``), else counted again."""
     if previous is not None:
-        ids = {d.id for d in docs}
-        texts = {d.id: article_text(d.title, d.body) for d in docs}
-        kept = set(previous.ids) & ids
-        changed = [d.id for d in docs if d.id not in kept]
-        counts = previous.update(set(previous.ids) - kept, [(i, texts[i]) for i in changed])
+        kept = set(previous.ids) & {d.id for d in docs}
+        changed = [(d.id, article_text(d.title, d.body)) for d in docs if d.id not in kept]
+        counts = previous.update(set(previous.ids) - kept, changed)
         strings = counts.common()
         if strings is not None:
             return strings, counts
@@ -256,7 +255,7 @@ def write(tables: Tables, build: Path) -> None:
     folder = build / TABLES
     folder.mkdir()
     _dump(folder / "documents.json", tables.documents)
-    _dump(folder / "vocabulary.json", {"counts": tables.counts, **tables.vocabulary})
+    _dump(folder / VOCABULARY, {"counts": tables.counts, **tables.vocabulary})
     (tables.suggestion_rows or SuggestionRows.of_rows(tables.suggester.rows())).write(folder)
     _dump(folder / "weights.json", tables.weights.rows())
     tables.scores.save(folder / SCORES)
@@ -266,12 +265,13 @@ def write(tables: Tables, build: Path) -> None:
         tables.common_counts.save(folder / COMMON_COUNTS)
 
 
-def load(build: Path) -> Tables:
+def load(build: Path, suggester: Suggester | None = None) -> Tables:
+    """The tables of ``build``; ``suggester``: one already made of the same suggestions file."""
     folder = build / TABLES
     documents = [tuple(row) for row in _read(folder / "documents.json")]
-    vocabulary = _read(folder / "vocabulary.json")
+    vocabulary = _read(folder / VOCABULARY)
     counts = vocabulary.pop("counts")
-    suggester = Suggester.from_rows(_read(folder / SUGGESTIONS))
+    suggester = suggester or Suggester.from_rows(_read(folder / SUGGESTIONS))
     weights = TermWeights.from_rows(_read(folder / "weights.json"))
     common = _read(folder / COMMON) if (folder / COMMON).exists() else None  # optional: older builds lack it
     return Tables(documents, vocabulary, counts, suggester, weights, ScoreTable.load(folder / SCORES), common)

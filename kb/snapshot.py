@@ -61,7 +61,9 @@ class Snapshot:
     def __init__(self, build: Path, meta: dict, previous: Snapshot | None = None):
         """``previous``: the snapshot this one replaces; its unchanged articles are reused."""
         self.path, self.meta = build, meta
-        self.engine = SearchEngine(build, verified=True)
+        self.engine = SearchEngine(
+            build, verified=True, previous=previous.engine if previous else None, unchanged=_same_files(meta, previous)
+        )
         try:
             self.engine.suggester.prepare()  # while the old build still answers, not on a customer's keystroke
             self.articles: list[Article]
@@ -120,6 +122,14 @@ class Snapshot:
 
     def close(self) -> None:
         self.engine.close()
+
+
+def _same_files(meta: dict, previous: Snapshot | None) -> set[str]:
+    """The files this build has with the same checksum as the build ``previous`` serves."""
+    if previous is None:
+        return set()
+    mine, theirs = meta.get("files", {}), previous.meta.get("files", {})
+    return {name for name, entry in mine.items() if theirs.get(name, {}).get("sha256") == entry.get("sha256")}
 
 
 class LiveBuild:

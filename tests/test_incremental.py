@@ -327,3 +327,34 @@ def test_a_switch_parses_only_the_changed_articles_and_reuses_the_rest(articles,
         assert [(a.id, a.html, a.text) for a in other.articles] == [(a.id, a.html, a.text) for a in after.articles]
     fresh.close()
     live.close()
+
+
+def test_a_switch_keeps_what_it_made_of_unchanged_files_and_remakes_the_rest(articles, tmp_path):
+    """A body edit leaves suggestions.json as it was: the new snapshot takes over the suggester (its
+    suffix arrays made once); a title edit changes it, and the suggestions follow."""
+    from kb.snapshot import LiveBuild
+
+    index = tmp_path / "ix"
+    build(articles, index)
+    live = LiveBuild(index)
+    with live.snapshot() as before:
+        suggester = before.engine.suggester
+    target = sorted(articles.rglob("*.md"))[2]
+    edit(target, "\n\n", "\n\n본문에만 더한 문장입니다.\n\n")
+    build(articles, index)
+    with live.snapshot() as after:
+        assert after is not before and after.engine.suggester is suggester
+        hits = after.search("본문에만 더한 문장", limit=3, audiences=EVERYONE).hits
+        assert hits and Path(after.get(hits[0].id).path) == target
+    title = next(line for line in target.read_text(encoding="utf-8").splitlines() if line.startswith("title:"))
+    edit(target, title, "title: 퀘퀘퀘 새 제목입니다")
+    build(articles, index)
+    with live.snapshot() as renamed:
+        assert renamed.engine.suggester is not suggester
+        assert [s.title for s in renamed.suggest("퀘퀘퀘", audiences=EVERYONE)] == ["퀘퀘퀘 새 제목입니다"]
+    fresh = LiveBuild(index)
+    with fresh.snapshot() as other, live.snapshot() as kept:
+        assert other.engine.suggester.rows() == kept.engine.suggester.rows()
+        assert other.engine._spellers["all"].vocabulary == kept.engine._spellers["all"].vocabulary
+    fresh.close()
+    live.close()
