@@ -304,6 +304,19 @@ def ngrams(text: str) -> list[Term]:
     return terms
 
 
+def ngram_texts(text: str) -> list[str]:
+    """``[t.text for t in ngrams(text)]`` without the offsets: the index writer and the build's
+    statistics need only the n-grams themselves, ~900 of them per article."""
+    normalized = normalize_with_offsets(text)[0]
+    grams: list[str] = []
+    for word in _WORD.findall(normalized):
+        if not is_hangul(word[0]) or len(word) == 1:
+            grams.append(word)
+        else:
+            grams += [word[i : i + 2] for i in range(len(word) - 1)]
+    return grams
+
+
 _reused = threading.local()
 
 
@@ -338,6 +351,20 @@ class _TermTokenizer(Tokenizer):
     def _terms(self, value: str) -> list[Term]:
         raise NotImplementedError
 
+    def texts(self, value: str) -> list[str]:
+        """The terms' texts alone (what the index stores: positions follow their order)."""
+        memo = getattr(_reused, "memo", None)
+        if memo is None:
+            return self._texts(value)
+        key = (type(self), value, "texts")
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = self._texts(value)
+        return found
+
+    def _texts(self, value: str) -> list[str]:
+        return [term.text for term in self.terms(value)]
+
     def __eq__(self, other):
         return type(self) is type(other)
 
@@ -358,6 +385,17 @@ class _TermTokenizer(Tokenizer):
         **kwargs,
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not chars:  # the index writer: texts and positions only
+            for i, text in enumerate(self.texts(value)):
+                token.text = text
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = text
+                if positions:
+                    token.pos = start_pos + i
+                yield token
+            return
         for i, term in enumerate(self.terms(value)):
             token.text = term.text
             token.boost = 1.0
@@ -404,6 +442,9 @@ class NgramTokenizer(_TermTokenizer):
 
     def _terms(self, value: str) -> list[Term]:
         return ngrams(value)
+
+    def _texts(self, value: str) -> list[str]:
+        return ngram_texts(value)
 
 
 def korean_analyzer() -> KiwiTokenizer:

@@ -297,7 +297,7 @@ def _add_documents(writer, docs: Sequence[IndexDoc], digests: Mapping[str, str],
     schema = writer.schema
 
     def tokens(fieldname: str, value: str) -> list[str]:
-        return [term.text for term in schema[fieldname].analyzer.terms(value)]
+        return schema[fieldname].analyzer.texts(value)
 
     with reusing_terms() as memo:
         for done, doc in enumerate(docs, 1):

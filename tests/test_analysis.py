@@ -101,3 +101,21 @@ def test_each_tag_is_analysed_on_its_own():
         ("차감", "차감"),
         ("결제대금차감", "결제대금차감"),
     ]
+
+
+def test_ngram_texts_are_the_ngrams_without_offsets():
+    """The index writer's n-grams (texts and positions only) are those of ``ngrams``."""
+    import random
+
+    from indexer.analysis import ngram_texts
+
+    alphabet = [*"가각힣 aZ09\t\n.,~ㅋ", "\u0301", "\u1161", "Ａ", "①", "😀", "İ", "金", "…"]
+    rng = random.Random(16)
+    texts = ["분실신고 앱", "CVC 번호와 1566-1000", "카\u0301드 ＡＴＭ"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 15))) for _ in range(5000)]
+    for text in texts:
+        expected = [t.text for t in ngrams(text)]
+        assert ngram_texts(text) == expected
+        assert [(t.text, t.pos) for t in NgramTokenizer()(text, positions=True)] == [
+            (g, i) for i, g in enumerate(expected)
+        ]

@@ -42,3 +42,28 @@ def test_highlight_offsets_cover_combining_marks():
     text = "카드\u0301 분실"
     first = analyze(text)[0]
     assert text[first.start : first.end] == "카드\u0301"
+
+
+# Every kind of character the fast path must leave to the character-by-character one: combining
+# marks and conjoining jamo after plain text, full-width, controls, lone surrogates, characters whose
+# lower case is longer (İ), compatibility forms (…, ①, half-width katakana).
+UNUSUAL = list("\u0301\u1161\u11a8\u1100\u3131Ａ①\u200b\ufeff😀İß\u0000\u007f金\ud800ﾃ…·\u00a0Σ")
+
+
+def test_fast_path_equals_the_character_by_character_normalization():
+    import random
+
+    from indexer.normalize import _by_segment
+
+    def reference(text, lower):
+        out, offsets = [], []
+        _by_segment(text, 0, len(text), lower, out, offsets)
+        return "".join(out), [*offsets, len(text)]
+
+    alphabet = [*"가각힣 aZ09\t\n\r.,!~", *UNUSUAL]
+    rng = random.Random(16)
+    texts = ["", "카드 분실 ATM", "카\u0301드", "\u1100\u1161\u11a8", "ＡＴＭ 카드"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(20000)]
+    for text in texts:
+        for lower in (True, False):
+            assert normalize_with_offsets(text, lower) == reference(text, lower), repr(text)
