@@ -258,6 +258,17 @@ def analyze_batch(texts: list[str], progress: Callable[[int, int], None] | None 
     return analyses
 
 
+def analyze_each(texts: list[str]) -> dict[str, Analysis]:
+    """Analyses of ``texts`` (non-blank), one Kiwi call each in this thread: what a forked writer
+    process uses, since the Kiwi it inherits has lost the worker threads of the batch call."""
+    kiwi = get_kiwi()
+    analyses = {}
+    for text in texts:
+        normalized, offsets = normalize_with_offsets(text)
+        analyses[text] = _analysis_from_tokens(kiwi.tokenize(normalized), offsets)
+    return analyses
+
+
 @contextmanager
 def pinned(analyses: Mapping[str, Analysis]) -> Iterator[None]:
     """Serve these analyses first while the block runs (a build's index writer), then forget them."""

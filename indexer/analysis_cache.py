@@ -7,8 +7,10 @@ ANALYZER_VERSION, Kiwi release, or any edit to the analysis code) names another 
 analyses are never read back; the old file is removed.
 
 The cache only saves time: an unreadable or damaged file is removed and rebuilt, a damaged
-row is a miss. Saving happens in one SQLite transaction (atomic) and drops rows for texts
-no longer in the corpus, so the file stays the size of the corpus.
+row is a miss. ``analyse_cached`` saves in one SQLite transaction and drops rows for texts no
+longer in the corpus, so the file stays the size of the corpus. A full build's writer
+processes (``indexer/writers.py``) each read and add rows through a ``Store`` of their own, a
+transaction per few hundred rows (every row is a whole analysis), and the build then ``prune``s.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from indexer.analysis import Analysis, Term, analyze_batch
+from indexer.analysis import Analysis, Term, analyze_batch, analyze_each
 
 CACHE_FOLDER = "cache"
 
@@ -192,3 +194,102 @@ def analyse_cached(
     except (OSError, sqlite3.Error):
         pass  # a read-only or full disk costs the next build time, never this build
     return result, len(todo)
+
+
+def cached_keys(path: Path) -> set[str]:
+    """The keys the cache file holds; a damaged file is removed (its texts are analysed again)."""
+    if not path.exists():
+        return set()
+    try:
+        db = _connect(path)
+        try:
+            return {key for (key,) in db.execute("SELECT key FROM analysis")}
+        finally:
+            db.close()
+    except sqlite3.DatabaseError:
+        _discard(path)
+        return set()
+
+
+def prune(path: Path, keep: set[str]) -> None:
+    """After a full build: only the corpus's texts stay, and other analysers' files go."""
+    try:
+        _write(path, keep, {})
+        _remove_other_versions(path)
+    except (OSError, sqlite3.Error):
+        pass  # a read-only or full disk costs the next build time, never this build
+
+
+class Store:
+    """One process's use of the cache during a full build: reads what ``known`` says it holds,
+    has Kiwi analyse the rest one text at a time (``analyze_each``: safe in a forked process)
+    and adds those, a transaction per ``FLUSH_ROWS``. Never raises for the cache's sake: a
+    damaged row or file is a miss, a locked or read-only file means rows not saved."""
+
+    FLUSH_ROWS = 200
+    BUSY_MS = 60_000  # another writer process's transaction: a moment
+
+    def __init__(self, path: Path, known: set[str]):
+        self.path, self.known = path, known
+        self.pending: dict[str, str] = {}
+        self.analysed = 0
+        self.db: sqlite3.Connection | None = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = _connect(path)
+            self.db.execute(f"PRAGMA busy_timeout = {self.BUSY_MS}")
+        except (OSError, sqlite3.Error):
+            self.db = None
+
+    def analyses(self, texts: list[str]) -> dict[str, Analysis]:
+        """Every text's analysis (texts distinct and non-blank)."""
+        keys = {text: text_key(text) for text in texts}
+        found = self._read([k for k in keys.values() if k in self.known])
+        todo = [t for t in texts if keys[t] not in found]
+        fresh = analyze_each(todo)
+        self.analysed += len(todo)
+        for text, analysis in fresh.items():
+            self.pending[keys[text]] = _encode(analysis)
+        if len(self.pending) >= self.FLUSH_ROWS:
+            self.flush()
+        return {t: found[keys[t]] if keys[t] in found else fresh[t] for t in texts}
+
+    def _read(self, keys: list[str]) -> dict[str, Analysis]:
+        found: dict[str, Analysis] = {}
+        if self.db is None:
+            return found
+        try:
+            for i in range(0, len(keys), LOOKUP_LIMIT):
+                chunk = keys[i : i + LOOKUP_LIMIT]
+                marks = ",".join("?" * len(chunk))
+                for key, value in self.db.execute(f"SELECT key, value FROM analysis WHERE key IN ({marks})", chunk):
+                    try:
+                        found[key] = _decode(value)
+                    except (ValueError, TypeError):
+                        continue
+        except sqlite3.Error:
+            pass
+        return found
+
+    def flush(self) -> None:
+        rows, self.pending = list(self.pending.items()), {}
+        if self.db is None or not rows:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("INSERT OR REPLACE INTO analysis VALUES (?, ?)", rows)
+            self.db.execute("COMMIT")
+        except sqlite3.Error:
+            self.close()  # not saved: the next build analyses these texts again
+
+    def close(self) -> None:
+        if self.db is None:
+            return
+        if self.pending:
+            self.flush()  # on failure it closes the connection itself
+        if self.db is not None:
+            try:
+                self.db.close()
+            except sqlite3.Error:
+                pass
+            self.db = None

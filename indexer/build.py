@@ -23,11 +23,8 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
-import multiprocessing
 import os
-import queue
 import shutil
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
@@ -37,11 +34,10 @@ from pathlib import Path
 
 import whoosh
 from whoosh import index as whoosh_index
-from whoosh.index import TOC, clean_files
 
 from indexer import tables
-from indexer.analysis import Analysis, get_kiwi, pinned, reusing_terms
-from indexer.analysis_cache import analyse_cached
+from indexer.analysis import Analysis, pinned
+from indexer.analysis_cache import analyse_cached, cache_file
 from indexer.artifact import (
     FORMAT_VERSION,
     META,
@@ -53,8 +49,9 @@ from indexer.artifact import (
     verify_build,
 )
 from indexer.postings import SEGMENTS, SegmentPostings, read_corpus, sidecar_path
-from indexer.schema import IndexDoc, make_schema, to_fields
+from indexer.schema import IndexDoc, make_schema
 from indexer.synonyms import Synonyms
+from indexer.writers import add_documents, doc_texts, finished, write_in_processes, writer_processes
 
 ANALYZER_VERSION = "kiwi-7"  # kiwi-7: tags analysed one by one, compounds whole only in tags (indexer/schema.py)
 KEEP_BUILDS = 2  # the live build and the one before it (a running server may still hold it; the fallback)
@@ -63,8 +60,6 @@ SYNONYMS_FILE = "synonyms.json"
 DIGESTS_FILE = "digests.json"  # tables/: article id -> digest of what was indexed (the next build's diff)
 MAX_DELETED_SHARE = 0.25  # past this share of deleted documents in the index, build from nothing
 WRITELOCK = "MAIN_WRITELOCK"
-PARALLEL_MIN_DOCUMENTS = 2000  # below this, starting writer processes costs more than it saves
-MAX_WRITERS = 2
 BIG_SEGMENT_SHARE = 0.2  # a segment with this share of the documents is never merged by an update
 
 Progress = Callable[[int, int], None]
@@ -203,22 +198,31 @@ def build_index(
 
         try:
             update = plan_update(live, docs, digests) if live else None
-            if update is None:
-                analyses, analysed = analyse(docs, root, progress)
-                step("analyse")
-                with pinned(analyses):
-                    write_index(docs, digests, staging, _after(analysed, progress))
+            parallel = update is None and writer_processes(len(docs)) > 1
+            if parallel:
+                analysed, texts = write_parallel(docs, digests, staging, root, progress)
+                step("analyse and index")  # one pipeline: indexer/writers.py
             else:
-                link_segments(update.previous, staging)
-                analyses, analysed = analyse(update.added, root, progress, prune=False)
-                step("analyse")
-                with pinned(analyses):
-                    update_index(update, digests, staging, _after(analysed, progress))
-            step("index")
+                if update is None:
+                    analyses, analysed = analyse(docs, root, progress)
+                    step("analyse")
+                    with pinned(analyses):
+                        write_index(docs, digests, staging, _after(analysed, progress))
+                else:
+                    link_segments(update.previous, staging)
+                    analyses, analysed = analyse(update.added, root, progress, prune=False)
+                    step("analyse")
+                    with pinned(analyses):
+                        update_index(update, digests, staging, _after(analysed, progress))
+                texts = len(analyses)
+                del analyses  # the tables come from the segments' statistics
+                step("index")
             previous = update.previous if update else None
             tables.write(derive_tables(staging, docs, digests, previous), staging)
             (staging / tables.TABLES / DIGESTS_FILE).write_text(json.dumps(digests), encoding="utf-8")
             step("tables")
+            if parallel:
+                finished(progress, len(docs))
             written = write_app_files(staging, synonyms, files, file_digests, previous, update.meta if update else None)
             step("app")
             info = BuildInfo(
@@ -229,7 +233,7 @@ def build_index(
                 seconds=0.0,
                 repaired=repaired,
                 analysed=analysed,
-                texts=len(analyses),
+                texts=texts,
                 incremental=update is not None,
                 changed=len(update.added) if update else None,
                 removed=len(update.removed) if update else None,
@@ -273,13 +277,7 @@ def analyse(
     Returns the analyses and how many texts Kiwi analysed. Progress counts those texts, then
     the documents written (one bar for the whole build, so its time estimate covers both).
     ``prune``: the cache keeps only these texts (a full build); an incremental build adds to it."""
-    # the values the writer analyses (to_fields: questions and tags joined, one field value each),
-    # and each question and tag alone (the static export reads those from the cache)
-    texts = (
-        text
-        for doc in docs
-        for text in (doc.title, doc.body, "\n".join(doc.questions), "\n".join(doc.tags), *doc.questions, *doc.tags)
-    )
+    texts = (text for doc in docs for text in doc_texts(doc))
     told = (lambda done, total: progress(done, total + len(docs))) if progress else None
     return analyse_cached(texts, index_root, ANALYZER_VERSION, told, prune=prune)
 
@@ -291,119 +289,31 @@ def _after(offset: int, progress: Progress | None) -> Progress | None:
     return lambda done, total: progress(offset + done, offset + total)
 
 
-def _add_documents(writer, docs: Sequence[IndexDoc], digests: Mapping[str, str], progress: Progress | None):
-    """Add ``docs`` to ``writer``; their statistics as the writer tokenizes them (once: ``reusing_terms``)."""
-    collector = SegmentPostings.Collector()
-    schema = writer.schema
-
-    def tokens(fieldname: str, value: str) -> list[str]:
-        return schema[fieldname].analyzer.texts(value)
-
-    with reusing_terms() as memo:
-        for done, doc in enumerate(docs, 1):
-            fields = to_fields(doc)
-            collector.add(fields, digests[doc.id], tokens)
-            writer.add_document(**fields)
-            memo.clear()
-            if progress:
-                progress(done, len(docs))
-    return collector.result()
+def write_parallel(
+    docs: Sequence[IndexDoc], digests: Mapping[str, str], folder: Path, index_root: Path, progress: Progress | None
+) -> tuple[int, int]:
+    """A large corpus: analysed and written by one process per core, each a segment of its
+    consecutive share (so document numbers still follow the corpus), ``indexer/writers.py``.
+    Returns (texts sent to Kiwi, distinct texts)."""
+    ix = whoosh_index.create_in(str(folder), make_schema())
+    try:
+        return write_in_processes(ix, docs, digests, folder, cache_file(index_root, ANALYZER_VERSION), progress)
+    finally:
+        ix.close()
 
 
 def write_index(docs: Sequence[IndexDoc], digests: Mapping[str, str], folder: Path, progress: Progress | None) -> None:
-    """The Whoosh segments of ``docs``, and their statistics beside them.
-
-    A large corpus is written by one process per core, each a segment of its consecutive share
-    (so document numbers still follow the corpus); Whoosh's own writer uses one core."""
+    """The Whoosh segment of ``docs`` (analyses pinned by the caller), its statistics beside it."""
     ix = whoosh_index.create_in(str(folder), make_schema())
-    writers = _writer_processes(len(docs))
-    if writers > 1:
-        _write_in_processes(ix, docs, digests, folder, progress, writers)
-        ix.close()
-        return
     writer = ix.writer()
     try:
-        postings = _add_documents(writer, docs, digests, progress)
+        postings = add_documents(writer, docs, digests, progress)
         writer.commit()
     except BaseException:
         writer.cancel()
         raise
     _write_sidecars(ix, folder, postings, [])
     ix.close()
-
-
-def _writer_processes(documents: int) -> int:
-    """Processes for a full build: one per core for a large corpus, only where forking is safe (no
-    other Python thread that could hold a lock at the fork: not inside a running server)."""
-    if documents < PARALLEL_MIN_DOCUMENTS or threading.active_count() > 1:
-        return 1
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return max(1, min(MAX_WRITERS, os.cpu_count() or 1))
-
-
-def _write_in_processes(ix, docs, digests, folder: Path, progress: Progress | None, writers: int) -> None:
-    context = multiprocessing.get_context("fork")  # the children inherit the build's analyses
-    bounds = [len(docs) * i // writers for i in range(writers + 1)]
-    done = context.Array("i", writers)
-    results = context.Queue()
-    children = [
-        context.Process(
-            target=_write_share, args=(str(folder), docs[bounds[i] : bounds[i + 1]], digests, i, done, results)
-        )
-        for i in range(writers)
-    ]
-    for child in children:
-        child.start()
-    segments: dict[int, object] = {}
-    try:
-        while len(segments) < writers:
-            try:
-                number, segment = results.get(timeout=0.2)
-                segments[number] = segment
-            except queue.Empty:
-                if any(c.exitcode not in (None, 0) for c in children):
-                    raise RuntimeError("an index writer process failed") from None
-            if progress:
-                progress(sum(done[:]), len(docs))
-        for child in children:
-            child.join()
-    finally:
-        for child in children:
-            if child.is_alive():
-                child.kill()
-                child.join()
-    ordered = [segments[i] for i in range(writers)]
-    toc_generation = ix.latest_generation() + 1
-    TOC(ix.schema, ordered, toc_generation).write(ix.storage, ix.indexname)
-    clean_files(ix.storage, ix.indexname, toc_generation, ordered)
-
-
-_INHERITED: list = []
-
-
-def _write_share(folder: str, docs, digests, number: int, done, results) -> None:
-    """A writer process: one segment of ``docs`` and its statistics, reported on ``results``."""
-    from whoosh.writing import SegmentWriter
-
-    if get_kiwi.cache_info().currsize:  # Kiwi's worker threads did not survive the fork:
-        _INHERITED.append(get_kiwi())  # never freed (its destructor would wait for them forever)
-        get_kiwi.cache_clear()  # a fresh one, should a text not be in the build's analyses
-    ix = whoosh_index.open_dir(folder)
-    # Each writer spills its posting runs to its own temporary folder (Whoosh names it after the
-    # index: the first writer to finish would remove the other's runs).
-    shared = ix.storage.temp_storage
-    ix.storage.temp_storage = lambda name=None: shared(f"writer{number}.tmp")
-    writer = SegmentWriter(ix, _lk=False)
-
-    def told(count: int, total: int) -> None:
-        done[number] = count
-
-    postings = _add_documents(writer, docs, digests, told)
-    segment = writer._finalize_segment()
-    writer._finish()
-    postings.save(sidecar_path(Path(folder), segment.segment_id()))
-    results.put((number, segment))
 
 
 def link_segments(previous: Path, staging: Path) -> None:
@@ -444,7 +354,7 @@ def update_index(update: Update, digests: Mapping[str, str], folder: Path, progr
     try:
         for doc_id in update.removed:
             writer.delete_by_term("id", doc_id)
-        postings = _add_documents(writer, update.added, digests, progress)
+        postings = add_documents(writer, update.added, digests, progress)
         writer.commit(mergetype=keep_the_big_ones)
     except BaseException:
         if not writer.is_closed:

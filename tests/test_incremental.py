@@ -236,11 +236,11 @@ def test_tables_from_the_statistics_equal_the_tables_read_off_the_index(articles
 
 
 def test_a_build_in_several_writer_processes_equals_one_in_one(articles, tmp_path, monkeypatch):
-    import indexer.build as steps
+    import indexer.writers as writers
 
     one = build(articles, tmp_path / "one")
-    monkeypatch.setattr(steps, "PARALLEL_MIN_DOCUMENTS", 10)
-    monkeypatch.setattr(steps.threading, "active_count", lambda: 1)  # whatever else pytest runs
+    monkeypatch.setattr(writers, "PARALLEL_MIN_DOCUMENTS", 10)
+    monkeypatch.setattr(writers.threading, "active_count", lambda: 1)  # whatever else pytest runs
     two = build(articles, tmp_path / "two")
     assert len(list(Path(one.path).glob("*.seg"))) == 1
     assert len(list(Path(two.path).glob("*.seg"))) == 2

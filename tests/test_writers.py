@@ -1,0 +1,107 @@
+"""A full build's writer processes (indexer/writers.py): each analyses and writes its share at once."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import indexer.writers as writers
+from indexer import analysis_cache, live_path, verify_build
+from indexer.analysis import analyze_batch
+from indexer.build import ANALYZER_VERSION
+from kb.corpus import load_corpus
+from kb.indexing import build, to_index_doc
+from tests.conftest import REPO
+
+
+@pytest.fixture
+def articles(tmp_path) -> Path:
+    folder = tmp_path / "articles"
+    shutil.copytree(REPO / "articles", folder)
+    return folder
+
+
+@pytest.fixture
+def parallel(monkeypatch):
+    """The sample corpus written as a large one is: two writer processes."""
+    monkeypatch.setattr(writers, "PARALLEL_MIN_DOCUMENTS", 10)
+    monkeypatch.setattr(writers.threading, "active_count", lambda: 1)  # whatever else pytest runs
+
+
+def test_writers_save_what_kiwi_made_and_the_next_build_reads_it(articles, tmp_path, parallel):
+    index = tmp_path / "ix"
+    cold = build(articles, index)
+    assert "analyse and index" in cold.steps and len(list(Path(cold.path).glob("*.seg"))) == 2
+    assert cold.analysed == cold.texts > 100
+    assert len(analysis_cache.cached_keys(analysis_cache.cache_file(index, ANALYZER_VERSION))) == cold.texts
+    warm = build(articles, index, force=True)
+    assert warm.analysed == 0 and warm.texts == cold.texts
+    # what a writer process saved (Kiwi inherited over the fork, one text at a time) is what
+    # Kiwi's batch call makes in this process
+    docs = [to_index_doc(a) for a in load_corpus(articles).articles]
+    texts = [docs[0].title, docs[0].body, docs[-1].title, docs[-1].body]
+    saved = dict(analysis_cache.iter_cached(texts, index, ANALYZER_VERSION))
+    assert saved == analyze_batch(texts)
+
+
+def test_progress_moves_forward_to_a_full_bar(articles, tmp_path, parallel):
+    seen: list[tuple[int, int]] = []
+    build(articles, tmp_path / "ix", progress=lambda done, total: seen.append((done, total)))
+    totals = {total for _, total in seen}
+    assert len(totals) == 1 and totals.pop() > 76  # the articles, the commits and the tables
+    done = [d for d, _ in seen]
+    assert done == sorted(done) and done[-1] == seen[-1][1] and done[0] < done[-1]
+
+
+KILLER = textwrap.dedent(
+    """
+    import multiprocessing, os, signal, sys
+    from pathlib import Path
+    import indexer.writers as writers
+    from kb.indexing import build
+
+    writers.PARALLEL_MIN_DOCUMENTS = 10
+
+    def die(done, total):
+        children = multiprocessing.active_children()
+        if children:
+            print(" ".join(str(c.pid) for c in children), flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    build(Path(sys.argv[1]), Path(sys.argv[2]), force=True, progress=die)
+    """
+)
+
+
+def test_a_killed_parallel_build_leaves_the_live_build_and_no_writer_behind(articles, tmp_path):
+    index = tmp_path / "ix"
+    live = Path(build(articles, index).path)
+    result = subprocess.run(
+        [sys.executable, "-c", KILLER, str(articles), str(index)], cwd=REPO, capture_output=True, timeout=300
+    )
+    assert result.returncode == -signal.SIGKILL, result.stderr.decode()
+    pids = [int(p) for p in result.stdout.split()]
+    assert len(pids) == 2
+    deadline = time.monotonic() + 30
+    while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in pids)  # the writers died with the build
+    assert live_path(index) == live and verify_build(live)
+    after = build(articles, index, force=True)
+    assert verify_build(Path(after.path)) and not list((index / "builds").glob("*.tmp"))
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (a dead child nobody has reaped yet)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
