@@ -26,6 +26,7 @@ import json
 import os
 import shutil
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -219,7 +220,7 @@ def build_index(
                 step("index")
             previous = update.previous if update else None
             tables.write(derive_tables(staging, docs, digests, previous), staging)
-            (staging / tables.TABLES / DIGESTS_FILE).write_text(json.dumps(digests), encoding="utf-8")
+            _write_json(staging / tables.TABLES / DIGESTS_FILE, digests)
             step("tables")
             if parallel:
                 finished(progress, len(docs))
@@ -257,8 +258,8 @@ def plan_update(live: tuple[Path, dict], docs: Sequence[IndexDoc], digests: Mapp
     if meta.get("engine") != engine_fingerprint():
         return None
     try:
-        old = json.loads((previous / tables.TABLES / DIGESTS_FILE).read_text(encoding="utf-8"))
-        numbers = len(json.loads((previous / tables.TABLES / "documents.json").read_text(encoding="utf-8")))
+        old = _read_json(previous / tables.TABLES / DIGESTS_FILE)
+        numbers = len(_read_json(previous / tables.TABLES / tables.DOCUMENTS))
     except (OSError, ValueError):
         return None
     removed = [doc_id for doc_id, known in old.items() if digests.get(doc_id) != known]
@@ -392,6 +393,32 @@ def _write_sidecars(ix, folder: Path, added: SegmentPostings, merged) -> None:
             path.unlink()  # a merged segment's statistics (a link: the older build keeps its own)
 
 
+_json_files: OrderedDict[tuple[int, int, int, int], object] = OrderedDict()  # file identity -> its JSON
+
+
+def _identity(path: Path) -> tuple[int, int, int, int]:
+    stat = path.stat()
+    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+def _read_json(path: Path):
+    """A build's JSON file, parsed once per process: the next build reads the live build's digests
+    and documents (20,000 rows each) again, and a watcher builds after every save. Keyed by the
+    file's identity (a build's files are never written again; the rename keeps it). Read-only."""
+    key = _identity(path)
+    if key not in _json_files:
+        _json_files[key] = json.loads(path.read_text(encoding="utf-8"))
+        while len(_json_files) > 4:
+            _json_files.popitem(last=False)
+    return _json_files[key]
+
+
+def _write_json(path: Path, data) -> None:
+    """Write ``data`` as JSON and remember it, so the next build need not parse it back."""
+    path.write_text(json.dumps(data), encoding="utf-8")
+    _json_files[_identity(path)] = data
+
+
 def derive_tables(
     folder: Path, docs: Sequence[IndexDoc], digests: Mapping[str, str], previous: Path | None
 ) -> tables.Tables:
@@ -401,7 +428,7 @@ def derive_tables(
         raise RuntimeError(f"{folder}: a segment has no statistics")
     reused = counts = None
     if previous is not None:
-        old = json.loads((previous / tables.TABLES / DIGESTS_FILE).read_text(encoding="utf-8"))
+        old = _read_json(previous / tables.TABLES / DIGESTS_FILE)
         kept = {d.id for d in docs if old.get(d.id) == digests[d.id]}
         reused = tables.previous_suggestions(previous, kept)
         counts = tables.previous_common_counts(previous, kept)

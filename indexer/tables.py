@@ -26,6 +26,7 @@ SCORES = "scores.npz"
 COMMON = "common.json"
 SUGGESTIONS = "suggestions.json"
 VOCABULARY = "vocabulary.json"
+DOCUMENTS = "documents.json"
 SUGGESTIONS_INDEX = "suggestions-index.json"  # [[article id, start, end]]: its rows, bytes of suggestions.json
 COMMON_COUNTS = "common-counts.npz"  # the counts behind common.json (the next build updates them)
 
@@ -238,7 +239,9 @@ def _head_weights(corpus: Corpus, frequencies: np.ndarray) -> TermWeights:
     """``TermWeights.from_reader`` from the statistics: per term, the live articles whose head holds it
     (a run of one (term, document) with a row in a head field; no sort of the rows)."""
     groups = corpus.groups
-    head = np.isin(corpus.field, [FIELDS.index(f) for f in HEAD_FIELDS])
+    is_head = np.zeros(len(FIELDS), dtype=bool)
+    is_head[[FIELDS.index(f) for f in HEAD_FIELDS]] = True
+    head = is_head[corpus.field]
     holds = head[groups.start]
     for runs, rows in groups.later_rows():
         holds[runs] |= head[rows]
@@ -254,7 +257,7 @@ def _head_weights(corpus: Corpus, frequencies: np.ndarray) -> TermWeights:
 def write(tables: Tables, build: Path) -> None:
     folder = build / TABLES
     folder.mkdir()
-    _dump(folder / "documents.json", tables.documents)
+    _dump(folder / DOCUMENTS, tables.documents)
     _dump(folder / VOCABULARY, {"counts": tables.counts, **tables.vocabulary})
     (tables.suggestion_rows or SuggestionRows.of_rows(tables.suggester.rows())).write(folder)
     _dump(folder / "weights.json", tables.weights.rows())
@@ -268,7 +271,7 @@ def write(tables: Tables, build: Path) -> None:
 def load(build: Path, suggester: Suggester | None = None) -> Tables:
     """The tables of ``build``; ``suggester``: one already made of the same suggestions file."""
     folder = build / TABLES
-    documents = [tuple(row) for row in _read(folder / "documents.json")]
+    documents = [tuple(row) for row in _read(folder / DOCUMENTS)]
     vocabulary = _read(folder / VOCABULARY)
     counts = vocabulary.pop("counts")
     suggester = suggester or Suggester.from_rows(_read(folder / SUGGESTIONS))

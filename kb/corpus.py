@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISLNK, S_ISREG
@@ -164,15 +165,15 @@ class _InsideCheck:
     def __init__(self, root: Path):
         self.root = root
         self.resolved_root = root.resolve()
-        self.folders: dict[Path, bool] = {}
+        self.folders: dict[str, bool] = {}  # by name: hashing 20,000 Paths cost more than resolving
 
     def refused(self, path: Path, symlink: bool | None = None) -> Problem | None:
         """``symlink``: whether ``path`` is one, if the caller knows (one lstat less per file)."""
         if not (path.is_symlink() if symlink is None else symlink):
-            parent = path.parent
+            parent = os.path.dirname(path)
             if parent not in self.folders:
                 try:
-                    self.folders[parent] = parent.resolve().is_relative_to(self.resolved_root)
+                    self.folders[parent] = Path(parent).resolve().is_relative_to(self.resolved_root)
                 except (OSError, RuntimeError):
                     self.folders[parent] = False
             if self.folders[parent]:
