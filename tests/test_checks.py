@@ -123,7 +123,7 @@ def test_checks_read_the_builds_analyses_not_kiwi(corpus, tmp_path, monkeypatch)
     every title and body to Kiwi again took minutes. With an index root the checks read the
     analyses its build cached, and find the same things."""
     from indexer import analysis
-    from kb.checks import duplicates
+    from kb.checks import terms
     from kb.indexing import build
 
     original = corpus / "lost-cards" / "lost-report.md"
@@ -137,7 +137,7 @@ def test_checks_read_the_builds_analyses_not_kiwi(corpus, tmp_path, monkeypatch)
         raise AssertionError("a text the build analysed went to Kiwi again")
 
     analysis.forget()
-    monkeypatch.setattr(duplicates, "_TERMS", {})  # what the check remembers from the first run
+    monkeypatch.setattr(terms, "_TERMS", {})  # what the check remembers from the first run
     monkeypatch.setattr(analysis, "get_kiwi", no_kiwi)
     assert [str(f) for f in findings_for(corpus, analysis_root=tmp_path / "ix")] == expected
 
@@ -166,3 +166,28 @@ def test_watcher_compares_only_articles_changed_since_the_build(tmp_path):
     found = copies(since_build=tmp_path / "ix")
     assert len(found) == 2 and all("copy-two" in f for f in found)  # the new copy against both
     assert len(copies(since_build=tmp_path / "no-build")) == len(copies()) == 3
+
+
+def test_a_fresh_check_reads_terms_not_analyses(corpus, tmp_path, monkeypatch):
+    """Decoding every full analysis from the cache took each `kb check` ~20 s at 20,000 articles:
+    the terms the near-duplicate check needs are kept beside it, and read alone next time."""
+    from indexer import analysis, analysis_cache
+    from kb.checks import terms
+    from kb.indexing import build
+
+    original = corpus / "lost-cards" / "lost-report.md"
+    copy = corpus / "lost-cards" / "lost-report-copy.md"
+    copy.write_text(original.read_text(encoding="utf-8").replace("id: lost-report", "id: lost-report-copy"), "utf-8")
+    build(load_corpus(corpus), tmp_path / "ix")
+    monkeypatch.setattr(terms, "_TERMS", {})  # nothing remembered from other tests
+    expected = [str(f) for f in findings_for(corpus, analysis_root=tmp_path / "ix")]
+    assert any("거의 같습니다" in f for f in expected)
+    assert list((tmp_path / "ix" / "cache").glob("check-terms-*.sqlite"))
+
+    def unused(*args, **kwargs):
+        raise AssertionError("the analyses were read again")
+
+    monkeypatch.setattr(terms, "_TERMS", {})  # a new process
+    monkeypatch.setattr(analysis_cache, "analyse_cached", unused)
+    monkeypatch.setattr(analysis, "get_kiwi", unused)
+    assert [str(f) for f in findings_for(corpus, analysis_root=tmp_path / "ix")] == expected

@@ -144,3 +144,35 @@ def test_analyze_page_says_why_an_internal_article_is_missing(editor):
         "/editor/analyze", query_string={"q": "상담 시작 스크립트", "article": "agent-script", "audience": "internal"}
     ).get_data(as_text=True)
     assert "빠진 이유" not in agent_view and "점수 구성" in agent_view
+
+
+def test_status_page_checks_the_folder_again_only_when_a_file_changed(editor, settings, monkeypatch):
+    """At 20,000 articles a folder check takes seconds: the status page answers again from the last
+    check while no file was added, removed or saved; a file saved just now is always read again."""
+    import os
+    import time
+
+    from kb import checks
+    from kb.web import editor as pages
+
+    real, calls = checks.check_folder, []
+    monkeypatch.setattr(checks, "check_folder", lambda *a, **k: calls.append(1) or real(*a, **k))
+    past = time.time() - 60
+    for path in settings.articles_dir.rglob("*"):
+        os.utime(path, (past, past))
+    editor.get("/editor/")
+    assert "/articles/missing-one" not in editor.get("/editor/preview?path=payments/pay-overseas.md").get_data(
+        as_text=True
+    )
+    assert len(calls) == 1  # the status page and the preview shared one check
+    bad = settings.articles_dir / "payments" / "pay-overseas.md"
+    bad.write_text(bad.read_text(encoding="utf-8") + "\n[x](/articles/missing-one)\n", encoding="utf-8")
+    os.utime(bad, (past + 30, past + 30))
+    page = editor.get("/editor/").get_data(as_text=True)
+    assert f"{bad}:11:" in page and "missing-one" in page and len(calls) == 2
+    bad.write_text(bad.read_text(encoding="utf-8").replace("missing-one", "missing-two"), encoding="utf-8")
+    assert "missing-two" in editor.get("/editor/").get_data(as_text=True)  # same size, saved just now
+    bad.write_text(bad.read_text(encoding="utf-8") + "\n[y](pay-overseas.md)\n", encoding="utf-8")  # a warning
+    monkeypatch.setattr(pages, "SHOWN_WARNINGS", 0)
+    page = editor.get("/editor/").get_data(as_text=True)
+    assert "missing-two" in page and "경고는 처음 0건만 보입니다" in page  # errors are always all shown

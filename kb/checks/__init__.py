@@ -11,8 +11,7 @@ suggested fix; errors fail ``kb check``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +79,17 @@ def problems_as_findings(error: CorpusError) -> list[Finding]:
     return [Finding(p.path, p.line, p.message, ERROR) for p in error.problems]
 
 
+def index_caches(index_root) -> dict:
+    """``check_folder``'s cache options for an index root: its parse cache and analysis cache.
+
+    Reading 20,000 articles and their analyses anew took ``kb check`` and the editor pages most
+    of a minute; the build already holds both. None or a missing folder: no caches (a first
+    ``kb check`` before any ``kb index`` creates nothing)."""
+    if index_root is None or not Path(index_root).is_dir():
+        return {}
+    return {"cache_file": Path(index_root) / "cache" / "articles.sqlite", "analysis_root": Path(index_root)}
+
+
 def check_folder(
     articles_dir,
     *,
@@ -94,7 +104,7 @@ def check_folder(
     """Load and check an articles folder: (corpus or None if it does not load, findings).
 
     ``cache_file``: the parse cache's file (kb/parse_cache.py), e.g. the watcher's index root's.
-    ``analysis_root``: an index root whose analysis cache the checks read (see ``_cached_analyses``).
+    ``analysis_root``: an index root whose analysis cache the checks read (see ``kb/checks/terms.py``).
     ``since_build``: an index root; articles indexed in its live build as they are now are not
     compared with each other again (the watcher's save-to-live at 20,000 articles)."""
     try:
@@ -103,34 +113,16 @@ def check_folder(
         return None, problems_as_findings(error)
     if since_build is not None:
         options["changed"] = changed_since_build(corpus, since_build)
+    from kb.checks import terms
+    from kb.checks.duplicates import texts_to_compare
+
+    terms.load(texts_to_compare(corpus), analysis_root)
     if not search:
-        with _cached_analyses(corpus, analysis_root):
-            return corpus, run_checks(corpus, **options)
+        return corpus, run_checks(corpus, **options)
     from kb.checks.engine import engine_for
 
     with engine_for(corpus, index_dir) as engine:
         return corpus, run_checks(corpus, engine=engine, **options)
-
-
-@contextmanager
-def _cached_analyses(corpus: Corpus, index_root) -> Iterator[None]:
-    """Serve the checks' analyses from the builds' analysis cache (indexer/analysis_cache.py).
-
-    Why: the near-duplicate check reads every title, question and body as the analyser does; at
-    20,000 articles sending them all to Kiwi took the watcher minutes on every save. The build
-    analysed the same texts; new ones are added to the cache, so the build that follows a save
-    finds them there too."""
-    if index_root is None:
-        yield
-        return
-    from indexer.analysis import pinned
-    from indexer.analysis_cache import analyse_cached
-    from indexer.build import ANALYZER_VERSION
-    from kb.checks.duplicates import texts_to_analyse
-
-    analyses, _ = analyse_cached(texts_to_analyse(corpus), Path(index_root), ANALYZER_VERSION, prune=False)
-    with pinned(analyses):
-        yield
 
 
 def changed_since_build(corpus: Corpus, index_root) -> set[str] | None:

@@ -8,71 +8,29 @@ compared as the engine sees them: sets of content morphemes (``indexer.analyze``
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 
-from indexer import analyze, ngrams
-from indexer.analysis import analyze_many
+from indexer import ngrams
 from kb.articles import Article
 from kb.checks import ERROR, WARNING, Finding
+from kb.checks.similar import candidate_pairs
+from kb.checks.terms import load, terms
 from kb.corpus import Corpus
 
 COPY_SIMILARITY = 0.9  # Jaccard of body terms: a copy with a few words changed
 NEAR_SIMILARITY = 0.7  # the same answer reworded: worth a look
 MIN_TERMS = 8  # bodies shorter than this are compared only through their questions
 QUESTION_SIMILARITY = 0.85  # of terms or syllable bigrams: the same question reworded
-COMMON_SHARE = 0.2  # terms in more than 20% of articles do not make two articles candidates
 
 
-# text -> its content terms, kept across checks: the watcher checks on every save, and reading
-# 20,000 articles' analyses again each time (even from the analysis cache) took half a minute
-_TERMS: dict[str, frozenset[str]] = {}
-MAX_REMEMBERED = 300_000
-
-
-def _terms(text: str) -> frozenset[str]:
-    found = _TERMS.get(text)
-    if found is None:
-        if len(_TERMS) >= MAX_REMEMBERED:
-            _TERMS.clear()
-        found = _TERMS[text] = frozenset(t.text for t in analyze(text))
-    return found
-
-
-def texts_to_analyse(corpus: Corpus) -> list[str]:
-    """The texts this check reads whose terms it does not remember yet."""
-    return [text for a in corpus.articles for text in (a.text, a.title, *a.questions) if text not in _TERMS]
+def texts_to_compare(corpus: Corpus) -> list[str]:
+    """Every text this check reads as terms: bodies, titles, questions."""
+    return [text for a in corpus.articles for text in (a.text, a.title, *a.questions)]
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a or b else 0.0
-
-
-def _candidate_pairs(sets: list[frozenset[str]], focus: Collection[int] | None = None) -> Iterable[tuple[int, int]]:
-    """Pairs (i < j) sharing enough uncommon terms to possibly be similar: avoids comparing every
-    pair. With ``focus``, only the pairs that include one of those positions (the articles just
-    saved: comparing every pair of 20,000 articles on each save took the watcher many minutes)."""
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, terms in enumerate(sets):
-        for term in terms:
-            postings[term].append(i)
-    common = max(2, int(len(sets) * COMMON_SHARE))
-    seen: set[tuple[int, int]] = set()
-    for i in range(len(sets)) if focus is None else sorted(focus):
-        shared: Counter[int] = Counter()
-        for term in sets[i]:
-            ids = postings[term]
-            if len(ids) <= common:
-                shared.update(j for j in ids if (j > i if focus is None else j != i))
-        for j, count in shared.items():
-            if count < 2:
-                continue
-            pair = (i, j) if i < j else (j, i)
-            if focus is None:
-                yield pair
-            elif pair not in seen:
-                seen.add(pair)
-                yield pair
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared) if a or b else 0.0
 
 
 def _question_lines(article: Article) -> list[tuple[str, int]]:
@@ -87,17 +45,16 @@ def check_duplicates(corpus: Corpus, changed: Collection[str] | None = None) -> 
     """Near-duplicate articles and questions; with ``changed`` (article ids), only the pairs that
     include a changed article (the others were judged when they were saved)."""
     articles = corpus.articles
-    analyze_many(texts_to_analyse(corpus))
+    load(texts_to_compare(corpus))  # one Kiwi batch for what is not remembered yet
     return [*_duplicate_articles(articles, changed), *_duplicate_questions(articles, changed)]
 
 
 def _duplicate_articles(articles: list[Article], changed: Collection[str] | None = None) -> list[Finding]:
-    sets = [_terms(a.text) for a in articles]
+    sets = [terms(a.text) for a in articles]
     focus = None if changed is None else [i for i, a in enumerate(articles) if a.id in changed]
     findings = []
-    for i, j in _candidate_pairs(sets, focus):
-        if min(len(sets[i]), len(sets[j])) < MIN_TERMS:
-            continue
+    compared = [terms if len(terms) >= MIN_TERMS else frozenset() for terms in sets]
+    for i, j in candidate_pairs(compared, NEAR_SIMILARITY, focus):
         score = similarity(sets[i], sets[j])
         if score < NEAR_SIMILARITY:
             continue
@@ -126,17 +83,18 @@ def _duplicate_questions(articles: list[Article], changed: Collection[str] | Non
     syllable bigrams the engine also indexes are compared too; the closer of the two counts.
     """
     asked = [(a, q, line) for a in articles for q, line in _question_lines(a)]
-    terms = [_terms(q) for _, q, _ in asked]
+    words = [terms(q) for _, q, _ in asked]
     grams = [frozenset(t.text for t in ngrams(q)) for _, q, _ in asked]
     findings = []
     reported: set[tuple[str, str]] = set()
     focus = None if changed is None else [i for i, (a, _, _) in enumerate(asked) if a.id in changed]
-    for i, j in _candidate_pairs(grams, focus):
+    pairs = {*candidate_pairs(grams, QUESTION_SIMILARITY, focus), *candidate_pairs(words, QUESTION_SIMILARITY, focus)}
+    for i, j in sorted(pairs):  # in order: which question of two articles is reported stays the same
         (a, qa, la), (b, qb, lb) = asked[i], asked[j]
         if a.id == b.id or a.audience != b.audience or (a.id, b.id) in reported:
             continue  # an internal script may repeat a public question on purpose: customers never see both
-        score = max(similarity(terms[i], terms[j]), similarity(grams[i], grams[j]))
-        if score < QUESTION_SIMILARITY or len(grams[i] | grams[j]) < 3:
+        close = similarity(words[i], words[j]) >= QUESTION_SIMILARITY  # the closer of the two counts
+        if not (close or similarity(grams[i], grams[j]) >= QUESTION_SIMILARITY) or len(grams[i] | grams[j]) < 3:
             continue
         reported.add((a.id, b.id))
         findings.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kb.checks import check_folder
+from kb.checks import check_folder, index_caches
 from kb.config import Settings
 
 
@@ -16,6 +16,7 @@ def run(settings: Settings, *, stale_days: int, search: bool) -> None:
         search=search,
         stale_days=stale_days,
         max_article_bytes=settings.max_article_bytes,
+        **index_caches(settings.index_dir),
     )
     for finding in findings:
         click.echo(str(finding), err=True)

@@ -76,10 +76,13 @@ def run(
 
 def _report_checks(settings: Settings, path: str) -> None:
     """The checks on the new file only (the rest of the folder is not this editor's task now)."""
-    from kb.checks import check_folder
+    from kb.checks import check_folder, index_caches
 
     corpus, findings = check_folder(
-        settings.articles_dir, index_dir=settings.index_dir, max_article_bytes=settings.max_article_bytes
+        settings.articles_dir,
+        index_dir=settings.index_dir,
+        max_article_bytes=settings.max_article_bytes,
+        **index_caches(settings.index_dir),
     )
     mine = [f for f in findings if f.path == path or (corpus is None and f.is_error)]
     for finding in mine:
