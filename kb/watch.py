@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kb.articles import CorpusError
-from kb.checks import Finding, _cached_analyses, problems_as_findings, run_checks
+from kb.checks import Finding, load_terms, problems_as_findings, run_checks
 from kb.config import Settings
 from kb.corpus import Corpus, load_corpus
 
@@ -106,8 +106,8 @@ class Watcher:
             )
         except CorpusError as error:
             return None, problems_as_findings(error)
-        with _cached_analyses(corpus, settings.index_dir):
-            return corpus, run_checks(corpus, changed=changed_since_live(corpus, settings.index_dir))
+        load_terms(corpus, settings.index_dir)
+        return corpus, run_checks(corpus, changed=changed_since_live(corpus, settings.index_dir))
 
     def _warm(self) -> None:
         """Open the new build now, in this thread, so the next customer request finds it ready."""

@@ -113,16 +113,22 @@ def check_folder(
         return None, problems_as_findings(error)
     if since_build is not None:
         options["changed"] = changed_since_build(corpus, since_build)
-    from kb.checks import terms
-    from kb.checks.duplicates import texts_to_compare
-
-    terms.load(texts_to_compare(corpus), analysis_root)
+    load_terms(corpus, analysis_root)
     if not search:
         return corpus, run_checks(corpus, **options)
     from kb.checks.engine import engine_for
 
     with engine_for(corpus, index_dir) as engine:
         return corpus, run_checks(corpus, engine=engine, **options)
+
+
+def load_terms(corpus: Corpus, index_root) -> None:
+    """Have the near-duplicate check's terms of every text in ``corpus`` ready, read from the
+    index root's caches when there is one (``kb/checks/terms.py``), else from Kiwi in one batch."""
+    from kb.checks import terms
+    from kb.checks.duplicates import texts_to_compare
+
+    terms.load(texts_to_compare(corpus), index_root)
 
 
 def changed_since_build(corpus: Corpus, index_root) -> set[str] | None:
