@@ -119,13 +119,20 @@ _CACHE_SIZE = 50_000
 _pinned: list[Mapping[str, Analysis]] = []
 
 
+@lru_cache(maxsize=1 << 16)  # a few thousand (form, tag) pairs make most of a corpus's tokens
 def _is_content(form: str, tag: str) -> bool:
     if tag.startswith(SPECIAL_TAG_PREFIX):
         return True
-    base = tag.split("-")[0]  # VV-R, VA-I: regular/irregular variants
+    base = _base(tag)
     if base == "MM":
         return form in KEPT_DETERMINERS
     return base in CONTENT_TAGS and form not in STOP_FORMS
+
+
+@lru_cache(maxsize=256)
+def _base(tag: str) -> str:
+    """VV-R, VA-I (regular/irregular variants) -> VV, VA."""
+    return tag.split("-")[0]
 
 
 def _analysis_from_tokens(tokens, offsets: list[int]) -> tuple[tuple[Term, ...], tuple[Term, ...]]:
@@ -142,24 +149,26 @@ def _compounds_from_tokens(tokens, offsets: list[int]) -> tuple[Term, ...]:
     compounds, run = [], []
 
     def close_run():
-        nouns = [t for t in run if t.tag.split("-")[0] in ("NNG", "NNP", "XR")]
-        if len(run) >= 2 and nouns:
+        if len(run) >= 2 and any(_base(t.tag) in ("NNG", "NNP", "XR") for t in run):
             start, end = run[0].start, run[-1].start + run[-1].len
             src_start, src_end = offsets[min(start, len(offsets) - 1)], source_end(offsets, end)
             compounds.append(Term(_surface(run), COMPOUND_TAG, src_start, max(src_end, src_start + 1)))
         run.clear()
 
     for token in tokens:
+        piece = _base(token.tag) in COMPOUND_TAGS
         glued = run and token.start == run[-1].start + run[-1].len
-        if token.tag.split("-")[0] in COMPOUND_TAGS and (glued or not run):
+        if piece and (glued or not run):
             if run and not glued:
                 close_run()
             run.append(token)
             continue
-        close_run()
-        if token.tag.split("-")[0] in COMPOUND_TAGS:
+        if run:
+            close_run()
+        if piece:
             run.append(token)
-    close_run()
+    if run:
+        close_run()
     return tuple(compounds)
 
 
@@ -169,13 +178,14 @@ def _surface(run) -> str:
 
 def _terms_from_tokens(tokens, offsets: list[int]) -> tuple[Term, ...]:
     terms = []
+    unknown = unknown_word_id()
     for token in tokens:
-        if not _is_content(token.form, token.tag):
+        form, tag = token.form, token.tag
+        if not _is_content(form, tag):
             continue
         start = offsets[min(token.start, len(offsets) - 1)]
         end = source_end(offsets, token.start + token.len)
-        known = token.id != unknown_word_id()
-        terms.append(Term(token.form.lower(), token.tag, start, max(end, start + 1), known))
+        terms.append(Term(form.lower(), tag, start, max(end, start + 1), token.id != unknown))
     return tuple(terms)
 
 
