@@ -11,7 +11,8 @@ import yaml
 
 from indexer.audience import PUBLIC, Audiences
 from kb import parse_cache
-from kb.articles import NULL_TAG, SURROGATE, Article, CorpusError, Problem, find_surrogate, parse_article, printable
+from kb.articles import NULL_TAG, SURROGATE, Article, CorpusError, Problem, find_surrogate, printable
+from kb.parse_many import parse_many
 
 
 @dataclass(frozen=True)
@@ -247,13 +248,16 @@ def load_corpus(
         cache.record(display, stat, cache_key)
         files.append((path, display, data, cache_key))
     known = cache.get_many([k for *_, k in files if k is not None])
+    for i, (path, display, data, cache_key) in enumerate(files):
+        if known.get(cache_key) is None and data is None and cache_key is not None:
+            files[i] = (path, display, *_read(path, display))  # its state was known, its article is not
+    # every file not in the cache, parsed on every core when there are many (kb/parse_many.py)
+    parsed = iter(parse_many([(p, d, data) for p, d, data, k in files if k is None or known.get(k) is None]))
     articles: list[Article] = []
-    for path, display, data, cache_key in files:
+    for *_, cache_key in files:
         article = known.get(cache_key) if cache_key else None
         if article is None:
-            if data is None and cache_key is not None:  # its state was known, its article is not: read it
-                data, cache_key = _read(path, display)
-            article, found = parse_article(path, display, data)
+            article, found = next(parsed)
             problems.extend(found)
             if article and cache_key:
                 cache.put(cache_key, article)
