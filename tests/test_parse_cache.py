@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 import kb.articles
+import kb.parse_many
 from kb import parse_cache
 from kb.corpus import load_corpus
 from tests.conftest import REPO
@@ -15,13 +16,13 @@ def test_unchanged_files_come_from_the_cache_and_edited_ones_are_parsed(tmp_path
     shutil.copytree(REPO / "articles", articles)
     cache = tmp_path / "cache" / "articles.sqlite"
     parsed = []
-    original = kb.corpus.parse_article
+    original = kb.parse_many.parse_article  # load_corpus parses through kb/parse_many.py
 
     def counting(path, display, data=None):
         parsed.append(display)
         return original(path, display, data)
 
-    monkeypatch.setattr(kb.corpus, "parse_article", counting)
+    monkeypatch.setattr(kb.parse_many, "parse_article", counting)
     monkeypatch.setattr(parse_cache, "_memory", parse_cache.OrderedDict())
     first = load_corpus(articles, cache_file=cache)
     assert len(parsed) == len(first.articles) and cache.exists()
