@@ -1,7 +1,10 @@
-"""Draw docs/scale.svg from bench/scale.py's --json output: latency and build time against corpus size.
+"""Draw docs/scale.svg from one JSON per corpus size: latency and build time against corpus size.
 
-    python bench/plot_scale.py results.json [more.json ...] --out docs/scale.svg
+    python bench/plot_scale.py r-1000.json r-20000.json r-100000.json --out docs/scale.svg
 
+Each file is bench/scale.py's ``--json`` ({size: numbers}) or bench/scale_http.py's (the numbers, with "size");
+files for the same size are merged (e.g. build and HTTP from scale_http.py, the in-process ranking from a later
+``scale.py --steps rank`` on the same build). A value missing for a size is left out of its line.
 Plain SVG written by hand (no plotting library): two panels with log-scaled y axes, one line per series.
 """
 
@@ -17,6 +20,7 @@ COLORS = ["#1b6ac9", "#d1495b", "#2e933c", "#8a5cc2", "#e08e0b"]
 
 
 def panel(x0: int, title: str, sizes: list[int], series: dict[str, list[float | None]], unit: str) -> list[str]:
+    series = {name: vs for name, vs in series.items() if any(vs)}
     values = [v for vs in series.values() for v in vs if v]
     lo, hi = 10 ** math.floor(math.log10(min(values))), 10 ** math.ceil(math.log10(max(values)))
     xs = {s: x0 + (i + 0.5) * PANEL_W / len(sizes) for i, s in enumerate(sizes)}
@@ -46,26 +50,46 @@ def panel(x0: int, title: str, sizes: list[int], series: dict[str, list[float | 
     return out
 
 
+def load(paths: list[Path]) -> dict[int, dict]:
+    """Every file's numbers by corpus size, merged key by key for the same size."""
+    results: dict[int, dict] = {}
+    for path in paths:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for size, numbers in ({data["size"]: data} if "size" in data else data).items():
+            results.setdefault(int(size), {}).update(numbers)
+    return results
+
+
+def pick(result: dict, *keys: str) -> float | None:
+    for key in keys:
+        result = result.get(key) if isinstance(result, dict) else None
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("results", type=Path, nargs="+")
     parser.add_argument("--out", type=Path, default=Path("docs/scale.svg"))
     args = parser.parse_args()
-    results = {}
-    for path in args.results:
-        results.update({int(k): v for k, v in json.loads(path.read_text(encoding="utf-8")).items()})
+    results = load(args.results)
     sizes = sorted(results)
     r = [results[s] for s in sizes]
     latency = {
-        "HTTP p95, score table": [x["http"]["p95"] for x in r],
-        "ranking p95, Whoosh matchers": [x["in_process"]["whoosh"]["p95"] for x in r],
-        "ranking p95, score table": [x["in_process"]["table"]["p95"] for x in r],
-        "ranking p95, tantivy": [x["in_process"].get("tantivy", {}).get("p95") for x in r],
-        "suggest p95 (HTTP)": [x["suggest"]["p95"] for x in r],
+        "HTTP p95, /api/search (score table)": [pick(x, "http", "p95") for x in r],
+        "ranking p95, score table": [pick(x, "in_process", "table", "p95") for x in r],
+        "ranking p95, Whoosh matchers*": [pick(x, "in_process", "whoosh", "p95") for x in r],
+        "ranking p95, tantivy (same terms)": [pick(x, "in_process", "tantivy", "p95") for x in r],
+        "suggest p95 (HTTP)": [pick(x, "suggest", "p95") for x in r],
     }
-    build = {"kb index from nothing": [x.get("build_s") for x in r], "one article changed": [x["reindex_s"] for x in r]}
+    build = {
+        "kb index from nothing": [pick(x, "build_s") for x in r],
+        "one article changed, kb index": [pick(x, "reindex_s") for x in r],
+    }
     body = panel(LEFT, "Query latency (p95)", sizes, latency, "ms")
     body += panel(LEFT + PANEL_W + 90, "Build time", sizes, build, "s")
+    samples = {s: pick(x, "in_process", "whoosh", "sample") for s, x in zip(sizes, r, strict=True)}
+    note = "; ".join(f"{s:,}: {v}" for s, v in samples.items() if v)
+    body.append(f'<text x="{LEFT}" y="{HEIGHT + 70}">* Whoosh queries: {note}</text>')
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT + 80}" font-family="sans-serif"'
         f' font-size="11"><rect width="100%" height="100%" fill="white"/>' + "".join(body) + "</svg>\n"
