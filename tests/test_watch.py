@@ -1,6 +1,7 @@
 """kb serve --watch: checked, rebuilt through kb index's path, live; a broken file never goes live."""
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -70,3 +71,32 @@ def test_the_watching_thread_picks_up_a_save(settings, live):
     finally:
         watcher.stop()
     assert not watcher.status()["running"]
+
+
+def test_renames_moves_and_deletions_go_live_without_a_full_reload(settings, live):
+    """Every save looks at every file's state (not only the paths an event named): a file renamed,
+    moved to another folder with an edit, or deleted is seen as it is now."""
+    watcher = Watcher(settings, live, echo=lambda line: None)
+    assert watcher.rebuild() is True
+    folder = settings.articles_dir / "lost-cards"
+    source = folder / "lost-report.md"
+    renamed = folder / "lost-report-renamed.md"
+    source.rename(renamed)
+    assert watcher.rebuild() is True
+    with live.snapshot() as snapshot:
+        assert snapshot.get("lost-report").path == str(renamed)
+    other = settings.articles_dir / "points"
+    moved = other / "moved-here.md"
+    text = renamed.read_text(encoding="utf-8").replace(TITLE_LINE, "title: 옮긴 뒤 고친 제목입니다")
+    renamed.unlink()
+    moved.write_text(text, encoding="utf-8")
+    assert watcher.rebuild() is True
+    assert title_of(live, "lost-report") == "옮긴 뒤 고친 제목입니다"
+    with live.snapshot() as snapshot:
+        assert snapshot.get("lost-report").path == str(moved)
+        linked = {target for b in snapshot.articles for target in b.related}
+        unreferenced = next(a for a in snapshot.articles if a.id != "lost-report" and a.id not in linked)
+    Path(unreferenced.path).unlink()
+    assert watcher.rebuild() is True
+    with live.snapshot() as snapshot:
+        assert snapshot.get(unreferenced.id) is None
