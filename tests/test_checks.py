@@ -191,3 +191,33 @@ def test_a_fresh_check_reads_terms_not_analyses(corpus, tmp_path, monkeypatch):
     monkeypatch.setattr(analysis_cache, "analyse_cached", unused)
     monkeypatch.setattr(analysis, "get_kiwi", unused)
     assert [str(f) for f in findings_for(corpus, analysis_root=tmp_path / "ix")] == expected
+
+
+def test_ranking_checks_on_a_changed_folder_build_on_the_live_build(corpus, tmp_path):
+    """One article changed since `kb index`: the throwaway index for the ranking checks starts from
+    the live build (a build from nothing took minutes at 20,000 articles), finds what a build from
+    nothing finds, and leaves the live index as it was."""
+    import os
+
+    from indexer.artifact import read_build_meta
+    from kb.checks.engine import engine_for
+    from kb.checks.retrieval import check_retrieval
+    from kb.indexing import build
+
+    index = tmp_path / "index"
+    build(load_corpus(corpus), index)
+    live, builds = os.readlink(index / "current"), sorted(os.listdir(index / "builds"))
+    path = corpus / "points" / "pts-cash-out.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("questions: [포인트 현금화]", "questions: [해외 결제 방법]"), "utf-8"
+    )
+    loaded = load_corpus(corpus)
+    with engine_for(loaded) as fresh:
+        expected = [str(f) for f in check_retrieval(loaded, fresh, top=1)]
+    with engine_for(loaded, index) as engine:
+        meta = read_build_meta(engine.path)
+        assert [str(f) for f in check_retrieval(loaded, engine, top=1)] == expected
+    assert any("'pay-overseas'" in f for f in expected)
+    assert os.readlink(index / "current") == live and sorted(os.listdir(index / "builds")) == builds
+    assert not list(tmp_path.glob(".kb-check-*"))  # the throwaway root is gone
+    assert meta["incremental"] and meta["changed"] == 1

@@ -2,7 +2,10 @@
 
 The live index is reused when it was built from these very articles (same content hash);
 otherwise a throwaway index is built in a temporary folder, so ``kb check`` never touches
-the index a server is using.
+the index a server is using. That throwaway build starts from the live build (a temporary index
+root whose ``current`` is the live build, beside it on the same disk for hard links): an editor
+who changed one article of 20,000 waited minutes for a build from nothing; the incremental build
+adds only what changed.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from indexer import DamagedBuild, IndexNotFound, SearchEngine, read_meta
+from indexer.artifact import live_path
 from kb.corpus import Corpus
 from kb.indexing import build, corpus_hash
 
@@ -35,10 +39,31 @@ def engine_for(corpus: Corpus, index_dir: Path | None = None) -> Iterator[object
             finally:
                 engine.close()
             return
-    with tempfile.TemporaryDirectory(prefix="kb-check-") as temp:
-        build(corpus, Path(temp))
-        engine = SearchEngine(Path(temp))
+    with _throwaway_root(index_dir) as temp:
+        build(corpus, temp)
+        engine = SearchEngine(temp)
         try:
             yield engine
         finally:
             engine.close()
+
+
+@contextlib.contextmanager
+def _throwaway_root(index_dir: Path | None) -> Iterator[Path]:
+    """A temporary index root; its ``current`` is the live build of ``index_dir`` when there is one
+    (read only: the incremental build links its segments into a new folder of the temporary root)."""
+    try:
+        live = live_path(index_dir) if index_dir is not None else None
+    except (IndexNotFound, OSError):
+        live = None
+    parent = Path(index_dir).parent if live is not None else None
+    try:
+        temp = tempfile.TemporaryDirectory(prefix=".kb-check-", dir=parent)
+    except OSError:  # a read-only folder beside the index: a build from nothing in /tmp
+        temp, live = tempfile.TemporaryDirectory(prefix="kb-check-"), None
+    with temp as folder:
+        root = Path(folder)
+        if live is not None:
+            (root / "builds").mkdir()
+            (root / "current").symlink_to(live)
+        yield root
