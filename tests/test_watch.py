@@ -100,3 +100,17 @@ def test_renames_moves_and_deletions_go_live_without_a_full_reload(settings, liv
     assert watcher.rebuild() is True
     with live.snapshot() as snapshot:
         assert snapshot.get(unreferenced.id) is None
+
+
+def test_a_rebuild_leaves_nothing_frozen_for_the_garbage_collector(settings, live):
+    """The rebuild freezes what was in memory before it (for speed); a replaced snapshot's cycles
+    must still be collectable afterwards, after a good save and after a broken one."""
+    import gc
+
+    watcher = Watcher(settings, live, echo=lambda line: None)
+    path = settings.articles_dir / "lost-cards" / "lost-report.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(TITLE_LINE, "title: 카드를 잃어버렸어요 (gc)"), "utf-8")
+    assert watcher.rebuild() is True and gc.get_freeze_count() == 0
+    path.write_text(text.replace("category: lost-cards", "category: [oops"), "utf-8")
+    assert watcher.rebuild() is False and gc.get_freeze_count() == 0
