@@ -13,9 +13,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from html import escape
 from pathlib import Path
 
-WIDTH, HEIGHT, PANEL_W, PANEL_H, LEFT, TOP = 760, 340, 300, 220, 70, 50
+WIDTH, HEIGHT, PANEL_W, PANEL_H, LEFT, TOP = 790, 340, 300, 220, 70, 50
 COLORS = ["#1b6ac9", "#d1495b", "#2e933c", "#8a5cc2", "#e08e0b"]
 
 
@@ -88,11 +89,15 @@ def main() -> None:
     body = panel(LEFT, "Query latency (p95)", sizes, latency, "ms")
     body += panel(LEFT + PANEL_W + 90, "Build time", sizes, build, "s")
     samples = {s: pick(x, "in_process", "whoosh", "sample") for s, x in zip(sizes, r, strict=True)}
-    note = "; ".join(f"{s:,}: {v}" for s, v in samples.items() if v)
-    body.append(f'<text x="{LEFT}" y="{HEIGHT + 70}">* Whoosh queries: {note}</text>')
+    notes = [f"{s:,} articles: {v}" for s, v in samples.items() if v]
+    for line, note in enumerate(notes):  # one line per size: a single line ran past the picture's edge
+        lead = "* Whoosh queries at " if line == 0 else ""
+        body.append(f'<text x="{LEFT}" y="{HEIGHT + 70 + 15 * line}">{lead}{escape(note)}</text>')
     svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT + 80}" font-family="sans-serif"'
-        f' font-size="11"><rect width="100%" height="100%" fill="white"/>' + "".join(body) + "</svg>\n"
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT + 80 + 15 * len(notes)}"'
+        f' font-family="sans-serif" font-size="11"><rect width="100%" height="100%" fill="white"/>'
+        + "".join(body)
+        + "</svg>\n"
     )
     args.out.write_text(svg, encoding="utf-8")
     print(f"wrote {args.out}")
