@@ -198,6 +198,7 @@ def test_ranking_checks_on_a_changed_folder_build_on_the_live_build(corpus, tmp_
     the live build (a build from nothing took minutes at 20,000 articles), finds what a build from
     nothing finds, and leaves the live index as it was."""
     import os
+    import subprocess
 
     from indexer.artifact import read_build_meta
     from kb.checks.engine import engine_for
@@ -212,6 +213,12 @@ def test_ranking_checks_on_a_changed_folder_build_on_the_live_build(corpus, tmp_
         path.read_text(encoding="utf-8").replace("questions: [포인트 현금화]", "questions: [해외 결제 방법]"), "utf-8"
     )
     loaded = load_corpus(corpus)
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    killed = tmp_path / f".kb-check-{finished.pid}-x1"  # left by a check killed mid-way: its process is gone
+    running = tmp_path / f".kb-check-{os.getppid()}-x2"  # a check still running in another process
+    for folder in (killed, running):
+        (folder / "builds").mkdir(parents=True)
     with engine_for(loaded) as fresh:
         expected = [str(f) for f in check_retrieval(loaded, fresh, top=1)]
     with engine_for(loaded, index) as engine:
@@ -219,5 +226,5 @@ def test_ranking_checks_on_a_changed_folder_build_on_the_live_build(corpus, tmp_
         assert [str(f) for f in check_retrieval(loaded, engine, top=1)] == expected
     assert any("'pay-overseas'" in f for f in expected)
     assert os.readlink(index / "current") == live and sorted(os.listdir(index / "builds")) == builds
-    assert not list(tmp_path.glob(".kb-check-*"))  # the throwaway root is gone
+    assert list(tmp_path.glob(".kb-check-*")) == [running]  # ours and the killed one's are gone
     assert meta["incremental"] and meta["changed"] == 1

@@ -11,6 +11,8 @@ adds only what changed.
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,8 +59,10 @@ def _throwaway_root(index_dir: Path | None) -> Iterator[Path]:
     except (IndexNotFound, OSError):
         live = None
     parent = Path(index_dir).parent if live is not None else None
+    if parent is not None:
+        _remove_abandoned(parent)
     try:
-        temp = tempfile.TemporaryDirectory(prefix=".kb-check-", dir=parent)
+        temp = tempfile.TemporaryDirectory(prefix=f".kb-check-{os.getpid()}-", dir=parent)
     except OSError:  # a read-only folder beside the index: a build from nothing in /tmp
         temp, live = tempfile.TemporaryDirectory(prefix="kb-check-"), None
     with temp as folder:
@@ -67,3 +71,23 @@ def _throwaway_root(index_dir: Path | None) -> Iterator[Path]:
             (root / "builds").mkdir()
             (root / "current").symlink_to(live)
         yield root
+
+
+def _remove_abandoned(parent: Path) -> None:
+    """Remove throwaway roots left beside the index by a ``kb check`` that was killed: each is named
+    after the process that made it, and one whose process is gone is nobody's (they cost hundreds
+    of MB at 20,000 articles)."""
+    for folder in parent.glob(".kb-check-*-*"):
+        pid = folder.name.removeprefix(".kb-check-").split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
