@@ -6,6 +6,7 @@ same check with every pair compared, on the sample, on ~550 articles made of fam
 reworded copies (similarities spread across both thresholds), and on the generator's 1,000.
 """
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -44,7 +45,7 @@ def all_pairs(sets, threshold, focus=None):
 def findings(corpus, monkeypatch, reference: bool, changed=None) -> list[str]:
     with monkeypatch.context() as patch:
         if reference:
-            patch.setattr(duplicates, "candidate_pairs", all_pairs)
+            patch.setattr(duplicates, "_pairs", lambda kind, sets, threshold, focus: all_pairs(sets, threshold, focus))
         return [str(f) for f in duplicates.check_duplicates(corpus, changed)]
 
 
@@ -97,6 +98,15 @@ def test_findings_for_changed_articles_equal_all_pairs(families, monkeypatch):
     changed = {a.id for a in families.articles[::97]}
     expected = findings(families, monkeypatch, reference=True, changed=changed)
     assert expected and findings(families, monkeypatch, reference=False, changed=changed) == expected
+    # again, from the index the first call left (as the watcher's next save does), after an edit
+    edited = families.articles[5]
+    families.articles[5] = dataclasses.replace(edited, body=edited.body + "\n\n연회비 환불 기준을 덧붙였습니다.\n")
+    try:
+        changed = {edited.id, *list(changed)[:3]}
+        expected = findings(families, monkeypatch, reference=True, changed=changed)
+        assert expected and findings(families, monkeypatch, reference=False, changed=changed) == expected
+    finally:
+        families.articles[5] = edited
 
 
 def test_generated_corpus_findings_equal_all_pairs(tmp_path, monkeypatch):

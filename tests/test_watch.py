@@ -114,3 +114,39 @@ def test_a_rebuild_leaves_nothing_frozen_for_the_garbage_collector(settings, liv
     assert watcher.rebuild() is True and gc.get_freeze_count() == 0
     path.write_text(text.replace("category: lost-cards", "category: [oops"), "utf-8")
     assert watcher.rebuild() is False and gc.get_freeze_count() == 0
+
+
+def test_the_watcher_reports_what_a_full_check_reports_for_the_changed_articles(settings, live):
+    """The watcher compares only the changed articles with the others, from indexes and findings
+    it keeps between saves; for those articles it must find what ``kb check`` finds, and every
+    finding of one article alone (stale dates, short answers, links) as ``kb check`` does."""
+    from kb.checks import check_folder
+
+    watcher = Watcher(settings, live, echo=lambda line: None)
+    assert watcher.rebuild() is True  # its indexes now hold the folder as built
+    folder = settings.articles_dir
+    original = (folder / "lost-cards" / "lost-report.md").read_text(encoding="utf-8")
+    body = "\n\n카드를 잃어버렸다면 앱에서 바로 분실 신고를 하고, 재발급은 영업점이나 앱에서 신청할 수 있습니다.\n"
+    copy = original.replace("id: lost-report", "id: lost-report-copy").replace("related: [lost-reissue]", "related: []")
+    (folder / "lost-cards" / "lost-report-copy.md").write_text(copy + body, encoding="utf-8")
+    (folder / "lost-cards" / "lost-report.md").write_text(original + body, encoding="utf-8")
+    edited = folder / "payments" / "pay-declined.md"
+    edited.write_text(
+        edited.read_text(encoding="utf-8").replace("updated: 2026-11-01", "updated: 2020-01-02")
+        + "\n[없는 문서](/articles/no-such-article)\n",
+        encoding="utf-8",
+    )
+    _, found = watcher._check()
+    _, full = check_folder(folder, search=False)
+    changed = {"lost-report", "lost-report-copy", "pay-declined"}
+    paths = {str(p) for p in folder.rglob("*.md") if any(f"id: {i}\n" in p.read_text("utf-8") for i in changed)}
+
+    def involves_a_changed_article(finding) -> bool:
+        return finding.path in paths or any(f"'{i}'" in finding.message for i in changed)
+
+    pairwise = [f for f in full if "같습니다" in f.message or "비슷합니다" in f.message or "같은 질문" in f.message]
+    assert [f for f in pairwise if involves_a_changed_article(f)], "the copy is found"
+    assert any("no-such-article" in f.message and f.is_error for f in found)
+    assert any("수정되지 않았습니다" in f.message and f.path == str(edited) for f in found)
+    assert found == [f for f in full if f not in pairwise or involves_a_changed_article(f)]
+    assert watcher.rebuild() is False  # the broken link and the copy are errors: nothing went live

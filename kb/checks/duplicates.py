@@ -8,12 +8,13 @@ compared as the engine sees them: sets of content morphemes (``indexer.analyze``
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import threading
+from collections.abc import Collection, Sequence
 
 from indexer.analysis import ngram_texts
 from kb.articles import Article
 from kb.checks import ERROR, WARNING, Finding
-from kb.checks.similar import candidate_pairs
+from kb.checks.similar import CandidateIndex, candidate_pairs
 from kb.checks.terms import load, terms
 from kb.corpus import Corpus
 
@@ -24,6 +25,8 @@ QUESTION_SIMILARITY = 0.85  # of terms or syllable bigrams: the same question re
 MAX_GRAMS_REMEMBERED = 300_000  # questions' bigram sets kept between checks (like terms.MAX_REMEMBERED)
 
 _GRAMS: dict[str, frozenset[str]] = {}
+_INDEXES: dict[str, CandidateIndex] = {}  # bodies, question bigrams, question words: kept between saves
+_INDEX_LOCK = threading.Lock()
 
 
 def texts_to_compare(corpus: Corpus) -> list[str]:
@@ -63,12 +66,26 @@ def check_duplicates(corpus: Corpus, changed: Collection[str] | None = None) -> 
     return [*_duplicate_articles(articles, changed), *_duplicate_questions(articles, changed)]
 
 
+def _pairs(
+    kind: str, sets: Sequence[frozenset[str]], threshold: float, focus: list[int] | None
+) -> list[tuple[int, int]]:
+    """``candidate_pairs``; for the changed articles (the watcher, after every save) from an index
+    kept between calls, which redoes only what the save changed (same pairs: tests/test_similar.py)."""
+    if focus is None:
+        return candidate_pairs(sets, threshold)
+    with _INDEX_LOCK:
+        index = _INDEXES.get(kind)
+        if index is None or index.threshold != threshold:
+            index = _INDEXES[kind] = CandidateIndex(threshold)
+        return index.pairs(sets, focus)
+
+
 def _duplicate_articles(articles: list[Article], changed: Collection[str] | None = None) -> list[Finding]:
     sets = [terms(a.text) for a in articles]
     focus = None if changed is None else [i for i, a in enumerate(articles) if a.id in changed]
     findings = []
     compared = [terms if len(terms) >= MIN_TERMS else frozenset() for terms in sets]
-    for i, j in candidate_pairs(compared, NEAR_SIMILARITY, focus):
+    for i, j in _pairs("bodies", compared, NEAR_SIMILARITY, focus):
         score = similarity(sets[i], sets[j])
         if score < NEAR_SIMILARITY:
             continue
@@ -102,7 +119,10 @@ def _duplicate_questions(articles: list[Article], changed: Collection[str] | Non
     findings = []
     reported: set[tuple[str, str]] = set()
     focus = None if changed is None else [i for i, (a, _, _) in enumerate(asked) if a.id in changed]
-    pairs = {*candidate_pairs(grams, QUESTION_SIMILARITY, focus), *candidate_pairs(words, QUESTION_SIMILARITY, focus)}
+    pairs = {
+        *_pairs("question bigrams", grams, QUESTION_SIMILARITY, focus),
+        *_pairs("question words", words, QUESTION_SIMILARITY, focus),
+    }
     for i, j in sorted(pairs):  # in order: which question of two articles is reported stays the same
         (a, qa, la), (b, qb, lb) = asked[i], asked[j]
         if a.id == b.id or a.audience != b.audience or (a.id, b.id) in reported:
