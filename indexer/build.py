@@ -52,7 +52,14 @@ from indexer.artifact import (
 from indexer.postings import SEGMENTS, SegmentPostings, read_corpus, sidecar_path
 from indexer.schema import IndexDoc, make_schema
 from indexer.synonyms import Synonyms
-from indexer.writers import add_documents, doc_texts, finished, write_in_processes, writer_processes
+from indexer.writers import (
+    add_documents,
+    doc_texts,
+    finished,
+    full_build_writer,
+    write_in_processes,
+    writer_processes,
+)
 
 ANALYZER_VERSION = "kiwi-7"  # kiwi-7: tags analysed one by one, compounds whole only in tags (indexer/schema.py)
 KEEP_BUILDS = 2  # the live build and the one before it (a running server may still hold it; the fallback)
@@ -306,7 +313,7 @@ def write_parallel(
 def write_index(docs: Sequence[IndexDoc], digests: Mapping[str, str], folder: Path, progress: Progress | None) -> None:
     """The Whoosh segment of ``docs`` (analyses pinned by the caller), its statistics beside it."""
     ix = whoosh_index.create_in(str(folder), make_schema())
-    writer = ix.writer()
+    writer = full_build_writer(ix)
     try:
         postings = add_documents(writer, docs, digests, progress)
         writer.commit()

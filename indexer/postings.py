@@ -84,20 +84,26 @@ class SegmentPostings:
 
         def add(self, fields: Mapping[str, str], digest: str, tokens: Callable[[str, str], Sequence[str]]) -> None:
             """``tokens(fieldname, value)``: the terms the index writer makes of the value."""
+            self.add_counts(
+                fields, digest, {name: Counter(tokens(name, fields[name])) for name in FIELDS if fields.get(name)}
+            )
+
+        def add_counts(self, fields: Mapping[str, str], digest: str, counts: Mapping[str, Mapping[str, int]]) -> None:
+            """``counts``: per field, term -> frequency in this document (a field left out holds none)."""
             n = len(self.ids)
             self.ids.append(fields["id"])
             self.categories.append(fields["category"])
             self.audiences.append(fields["audience"])
             self.digests.append(digest)
             words = self.words
+            nothing: Mapping[str, int] = {}
             for f, name in enumerate(FIELDS):
-                value = fields.get(name)
-                counts = Counter(tokens(name, value)) if value else Counter()
-                self.lengths.append(sum(counts.values()))
-                self.term.extend(words.setdefault(word, len(words)) for word in counts)
-                self.tf.extend(counts.values())
-                self.field.extend([f] * len(counts))
-                self.doc.extend([n] * len(counts))
+                counts_of = counts.get(name, nothing)
+                self.lengths.append(sum(counts_of.values()))
+                self.term.extend(words.setdefault(word, len(words)) for word in counts_of)
+                self.tf.extend(counts_of.values())
+                self.field.extend([f] * len(counts_of))
+                self.doc.extend([n] * len(counts_of))
 
         def result(self) -> SegmentPostings:
             lengths = np.frombuffer(self.lengths, dtype=np.int32).reshape(-1, len(FIELDS)).T.copy()

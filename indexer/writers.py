@@ -31,7 +31,8 @@ from whoosh.index import TOC, clean_files
 
 from indexer import analysis_cache
 from indexer.analysis import Analysis, pinned, reusing_terms, unknown_word_id
-from indexer.postings import SegmentPostings, sidecar_path
+from indexer.direct_writer import DirectWriter
+from indexer.postings import FIELDS, SegmentPostings, sidecar_path
 from indexer.schema import IndexDoc, to_fields
 
 Progress = Callable[[int, int], None]
@@ -72,10 +73,13 @@ def add_documents(
 ) -> SegmentPostings:
     """Add ``docs`` to ``writer``; their statistics as the writer tokenizes them (once: ``reusing_terms``).
 
-    ``analyses_of(batch)``: the analyses of a batch's texts, served while it is written (None:
-    the caller pinned every text's analysis already)."""
+    ``writer``: a ``DirectWriter`` (``direct_writer``: a full build) is given each field's terms,
+    Whoosh's own writer (an incremental build) the documents. ``analyses_of(batch)``: the
+    analyses of a batch's texts, served while it is written (None: the caller pinned every
+    text's analysis already)."""
     collector = SegmentPostings.Collector()
     schema = writer.schema
+    direct = isinstance(writer, DirectWriter)
 
     def tokens(fieldname: str, value: str) -> list[str]:
         return schema[fieldname].analyzer.texts(value)
@@ -87,12 +91,20 @@ def add_documents(
             with pinned(analyses_of(batch) if analyses_of else {}):
                 for done, doc in enumerate(batch, start + 1):
                     fields = to_fields(doc)
-                    collector.add(fields, digests[doc.id], tokens)
-                    writer.add_document(**fields)
+                    if direct:
+                        collector.add_counts(fields, digests[doc.id], writer.add_fields(fields, tokens))
+                    else:
+                        collector.add(fields, digests[doc.id], tokens)
+                        writer.add_document(**fields)
                     memo.clear()
                     if progress:
                         progress(done, len(docs))
     return collector.result()
+
+
+def full_build_writer(ix, **kwargs) -> DirectWriter:
+    """The writer of a full build's segment: fed the terms the build already made of each field."""
+    return DirectWriter(ix, FIELDS, **kwargs)
 
 
 def write_in_processes(
@@ -166,15 +178,13 @@ def _die_with_parent() -> None:
 def _write_share(folder: str, docs, digests, number: int, done, results, cache: Path, known: set[str]) -> None:
     """A writer process: analyse and add ``docs`` a batch at a time, commit one segment and save its
     statistics, report (number, segment, texts sent to Kiwi) on ``results``."""
-    from whoosh.writing import SegmentWriter
-
     _die_with_parent()
     ix = whoosh_index.open_dir(folder)
     # Each writer spills its posting runs to its own temporary folder (Whoosh names it after the
     # index: the first writer to finish would remove the other's runs).
     shared = ix.storage.temp_storage
     ix.storage.temp_storage = lambda name=None: shared(f"writer{number}.tmp")
-    writer = SegmentWriter(ix, _lk=False)
+    writer = full_build_writer(ix, _lk=False)
     store = analysis_cache.Store(cache, known)
     texts = Counter(t for doc in docs for t in dict.fromkeys(doc_texts(doc)) if t and t.strip())
     repeated: dict[str, Analysis] = {}  # texts of several articles (tags, titles): analysed once

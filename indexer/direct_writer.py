@@ -1,0 +1,172 @@
+"""A Whoosh segment writer fed each field's terms directly: a full build's writers use it.
+
+Why (issue 16): besides Kiwi, a writer's time went to Whoosh's ``add_document`` and commit:
+every field tokenized again through its Format (a token object per token, a dict of positions
+per document), every posting put in a pool as a tuple, the pool sorted (runs spilled to disk
+past 128 MB and merged), and every posting's field length read back from the length column
+while the terms were written. The build already has every field's terms (the same texts it
+counts for its statistics, ``indexer/postings.py``), so here each term's postings are kept per
+field as documents arrive (in order, so each list is sorted), and handed to the codec's field
+writer term by term, terms in byte order as the pool would have sorted them, each posting with
+the field length Whoosh would have read back. The segment is byte for byte the one
+``add_document`` and ``commit`` write (tests/test_direct_writer.py).
+
+Only full builds use it: an incremental build deletes and merges, which Whoosh's own writer does.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Mapping, Sequence
+
+from whoosh import formats
+from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import SegmentWriter
+
+Texts = Callable[[str, str], Sequence[str]]  # (field name, value) -> the terms its analyzer makes, in order
+
+
+class DirectWriter(SegmentWriter):
+    """``SegmentWriter`` with ``add_fields`` instead of ``add_document``; ``commit`` as usual."""
+
+    def __init__(self, ix, direct: Sequence[str], **kwargs):
+        """``direct``: the fields whose terms ``add_fields`` is given (positions-format text
+        fields); any other indexed field is tokenized by Whoosh's field object as usual."""
+        for name, field in ix.schema.items():
+            if field.vector or field.separate_spelling():
+                raise ValueError(f"field {name!r}: vectors and spelling are not written by DirectWriter")
+        for name in direct:
+            if type(ix.schema[name].format) is not formats.Positions:
+                raise ValueError(f"field {name!r}: only a Positions format can be fed terms")
+        super().__init__(ix, **kwargs)
+        self.direct = frozenset(direct)
+        # field name -> term bytes -> (document numbers, weights, encoded positions)
+        self._postings: dict[str, dict[bytes, tuple[array, array, list[bytes]]]] = {}
+        self._lengths: dict[str, dict[int, int]] = {}  # field name -> document -> tokens (scorable fields)
+        self._encoded: dict[str, bytes] = {}  # term -> its UTF-8 bytes (a vocabulary, not a corpus)
+        self._single: dict[tuple[str, int], bytes] = {}  # (field, position) -> a lone position, encoded
+
+    def add_document(self, **fields):
+        raise NotImplementedError("DirectWriter is fed with add_fields")
+
+    def add_reader(self, reader):
+        raise NotImplementedError("DirectWriter writes only what add_fields gave it")
+
+    def add_fields(self, fields: Mapping[str, object], texts: Texts) -> dict[str, dict[str, int]]:
+        """Add one document, as ``add_document(**fields)`` would; returns, per field in ``direct``
+        that has a value, term -> frequency (what the build's statistics count)."""
+        self._check_state()
+        perdoc = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        names = sorted(name for name in fields if not name.startswith("_"))
+        if len(names) != len(fields):
+            raise ValueError("DirectWriter takes no boosts or custom stored values")
+        self._check_fields(schema, names)
+        counts: dict[str, dict[str, int]] = {}
+        perdoc.start_doc(docnum)
+        try:
+            for name in names:
+                value = fields[name]
+                if value is None:
+                    continue
+                field = schema[name]
+                length = 0
+                if field.indexed:
+                    if name in self.direct:
+                        counts[name] = frequencies = self._add_terms(name, field, texts(name, value), docnum)
+                        length = sum(frequencies.values())
+                    else:
+                        length = self._add_indexed(name, field, value, docnum)
+                    if not field.scorable:
+                        length = 0
+                    elif length:
+                        self._lengths.setdefault(name, {})[docnum] = length
+                perdoc.add_field(name, field, value if field.stored else None, length)
+                if field.column_type:
+                    perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+        except ValueError:
+            perdoc.cancel_doc()
+            raise
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
+        return counts
+
+    def _add_terms(self, name: str, field, terms: Sequence[str], docnum: int) -> dict[str, int]:
+        """What ``Positions.word_values`` makes of a token stream: per term its positions."""
+        positions: dict[str, list[int]] = {}
+        for i, term in enumerate(terms):
+            found = positions.get(term)
+            if found is None:
+                positions[term] = [i]
+            else:
+                found.append(i)
+        postings = self._postings.setdefault(name, {})
+        encoded, single, encode = self._encoded, self._single, field.format.encode
+        boost = field.format.field_boost
+        for term, where in positions.items():
+            btext = encoded.get(term)
+            if btext is None:
+                btext = encoded[term] = term.encode("utf-8")
+            if len(where) == 1:
+                key = (name, where[0])
+                value = single.get(key)
+                if value is None:
+                    value = single[key] = encode(where)
+            else:
+                value = encode(where)
+            self._post(postings, btext, docnum, float(len(where)) * boost, value)
+        return {term: len(where) for term, where in positions.items()}
+
+    def _add_indexed(self, name: str, field, value, docnum: int) -> int:
+        """Any other indexed field (ids, categories): Whoosh's own ``field.index``."""
+        postings = self._postings.setdefault(name, {})
+        length = 0
+        for btext, frequency, weight, encoded in field.index(value):
+            length += frequency
+            self._post(postings, btext, docnum, weight, encoded)
+        return length
+
+    @staticmethod
+    def _post(postings, btext: bytes, docnum: int, weight: float, value: bytes) -> None:
+        found = postings.get(btext)
+        if found is None:
+            found = postings[btext] = (array("I"), array("d"), [])
+        found[0].append(docnum)
+        found[1].append(weight)
+        found[2].append(value)
+
+    def _flush_segment(self):
+        """Instead of sorting a pool: every field's terms in byte order, postings as they came."""
+        self.perdocwriter.close()
+        writer = self.fieldwriter
+        quantized: dict[int, int | None] = {}
+        for name in sorted(self._postings):
+            terms = self._postings[name]
+            if not terms:
+                continue
+            lengths = self._lengths.get(name, {})
+            writer.start_field(name, self.schema[name])
+            for btext in sorted(terms):
+                docs, weights, values = terms[btext]
+                writer.start_term(btext)
+                add = writer.add
+                for docnum, weight, value in zip(docs, weights, values, strict=True):
+                    length = lengths.get(docnum, 0)
+                    stored = quantized.get(length, -1)
+                    if stored == -1:
+                        stored = quantized[length] = _as_read_back(length)
+                    # a copy: one encoded position serves many postings, and pickling a block
+                    # writes an object seen twice as a reference (Whoosh's postings never share)
+                    add(docnum, weight, value[:1] + value[1:], stored)
+                writer.finish_term()  # looked up per term: the build's progress counter wraps it
+            writer.finish_field()
+        self._postings.clear()
+        writer.close()
+
+
+def _as_read_back(length: int) -> int | None:
+    """The field length the length column gives back (a byte: long lengths are approximate)."""
+    byte = length_to_byte(length) if length else 0
+    return byte_to_length(byte) if byte else None
