@@ -49,10 +49,12 @@ from indexer.artifact import (
     live_path,
     verify_build,
 )
+from indexer.common import CommonCounts
 from indexer.postings import SEGMENTS, SegmentPostings, read_corpus, sidecar_path
 from indexer.schema import IndexDoc, make_schema
 from indexer.synonyms import Synonyms
 from indexer.writers import (
+    BackgroundCount,
     add_documents,
     doc_texts,
     finished,
@@ -198,6 +200,7 @@ def build_index(
         staging.mkdir()
         steps: dict[str, float] = {}
         clock = [started]
+        counting: BackgroundCount | None = None
 
         def step(name: str) -> None:
             now = time.perf_counter()
@@ -208,6 +211,7 @@ def build_index(
             update = plan_update(live, docs, digests) if live else None
             parallel = update is None and writer_processes(len(docs)) > 1
             if parallel:
+                counting = BackgroundCount(docs, staging)  # beside the writers (indexer/writers.py)
                 analysed, texts = write_parallel(docs, digests, staging, root, progress)
                 step("analyse and index")  # one pipeline: indexer/writers.py
             else:
@@ -226,7 +230,8 @@ def build_index(
                 del analyses  # the tables come from the segments' statistics
                 step("index")
             previous = update.previous if update else None
-            tables.write(derive_tables(staging, docs, digests, previous), staging)
+            counted = counting.result if counting else None  # asked for last by derive_tables
+            tables.write(derive_tables(staging, docs, digests, previous, counted), staging)
             _write_json(staging / tables.TABLES / DIGESTS_FILE, digests)
             step("tables")
             if parallel:
@@ -251,6 +256,8 @@ def build_index(
             write_meta(staging, info, update.previous if update else None, update.meta if update else None, written)
             os.rename(staging, final)
         except BaseException:
+            if counting:
+                counting.stop()
             shutil.rmtree(staging, ignore_errors=True)
             raise
         _switch(root, final)
@@ -427,13 +434,19 @@ def _write_json(path: Path, data) -> None:
 
 
 def derive_tables(
-    folder: Path, docs: Sequence[IndexDoc], digests: Mapping[str, str], previous: Path | None
+    folder: Path,
+    docs: Sequence[IndexDoc],
+    digests: Mapping[str, str],
+    previous: Path | None,
+    counted: Callable[[], CommonCounts | None] | None = None,
 ) -> tables.Tables:
-    """Every table, from the segments' statistics and the TOC's deletions."""
+    """Every table, from the segments' statistics and the TOC's deletions. ``counted``: gives the
+    common-string counts of ``docs`` (a full build counts them beside its writers), asked last."""
     corpus = read_corpus(folder)
     if corpus is None:
         raise RuntimeError(f"{folder}: a segment has no statistics")
-    reused = counts = None
+    reused = None
+    counts: CommonCounts | Callable[[], CommonCounts | None] | None = counted
     if previous is not None:
         old = _read_json(previous / tables.TABLES / DIGESTS_FILE)
         kept = {d.id for d in docs if old.get(d.id) == digests[d.id]}

@@ -7,7 +7,7 @@ title into jamo) took a worker a minute on 20,000 articles; loading them takes a
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,7 +127,7 @@ def derive_from_postings(
     corpus: Corpus,
     docs: Sequence[IndexDoc],
     suggestions: Mapping[str, bytes] | None = None,
-    common_counts: CommonCounts | None = None,
+    common_counts: CommonCounts | Callable[[], CommonCounts | None] | None = None,
 ) -> Tables:
     """Everything a server needs besides the segments, from the segments' statistics.
 
@@ -135,7 +135,8 @@ def derive_from_postings(
     incremental build and a full build of the same ``docs`` derive the same tables.
     ``suggestions``: the previous build's suggestion rows of unchanged articles as JSON, by id
     (``previous_suggestions``: the same whatever else changed; the jamo work is not redone). ``common_counts``: the
-    previous build's (``previous_common_counts``), brought up to date here.
+    previous build's (``previous_common_counts``), brought up to date here, or a function giving
+    them, called last (a full build counts them in another process meanwhile).
     """
     documents = list(zip(corpus.ids, corpus.categories, corpus.audiences, strict=True))
     live = corpus.live
@@ -155,13 +156,16 @@ def derive_from_postings(
     )
     if np.array_equal(order, np.arange(corpus.documents)):
         order = None  # a full build: document numbers are already the corpus order
+    weights, scores = _head_weights(corpus, frequencies), table_from_postings(corpus, order)
+    if callable(common_counts):
+        common_counts = common_counts()
     return Tables(
         documents,
         vocabulary,
         {"all": int(live.sum()), "public": int(public.sum())},
         None,
-        _head_weights(corpus, frequencies),
-        table_from_postings(corpus, order),
+        weights,
+        scores,
         *_common_strings(docs, common_counts),
         suggestion_rows=rows,
     )
@@ -184,8 +188,13 @@ def _common_strings(
         strings = counts.common()
         if strings is not None:
             return strings, counts
-    counts = CommonCounts.count([d.id for d in docs], [article_text(d.title, d.body) for d in docs])
+    counts = count_common(docs)
     return (counts.common() if counts is not None else _common(docs)), counts
+
+
+def count_common(docs: Sequence[IndexDoc]) -> CommonCounts | None:
+    """The common-string counts of ``docs`` from nothing (None for a small corpus: ``CommonCounts.count``)."""
+    return CommonCounts.count([d.id for d in docs], [article_text(d.title, d.body) for d in docs])
 
 
 def previous_common_counts(build: Path, unchanged: Collection[str]) -> CommonCounts | None:

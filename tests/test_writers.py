@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import signal
 import subprocess
@@ -51,6 +53,41 @@ def test_writers_save_what_kiwi_made_and_the_next_build_reads_it(articles, tmp_p
     assert saved == analyze_batch(texts)
 
 
+def test_the_common_strings_are_counted_beside_the_writers(articles, tmp_path, parallel, monkeypatch):
+    import indexer.common
+    import indexer.tables
+    from indexer.common import CommonCounts
+
+    monkeypatch.setattr(indexer.common, "MIN_COUNTED", 10)  # counts kept for the sample, as for a large corpus
+
+    def not_here(docs):
+        raise AssertionError("counted in the build's own process")
+
+    monkeypatch.setattr(indexer.tables, "count_common", not_here)  # the count process has its own reference
+    info = build(articles, tmp_path / "ix")
+    folder = Path(info.path)
+    assert not list(folder.rglob("*.partial.npz*"))
+    docs = [to_index_doc(a) for a in load_corpus(articles).articles]
+    expected = writers.count_common(docs)
+    got = CommonCounts.load(folder / "tables" / "common-counts.npz")
+    assert got.strings == expected.strings and "카드" in got.strings and got.ids == expected.ids
+    assert got.counts.tolist() == expected.counts.tolist() and got.holds.tolist() == expected.holds.tolist()
+    assert json.loads((folder / "tables" / "common.json").read_text(encoding="utf-8")) == expected.common()
+
+
+def test_a_failed_count_fails_the_build_and_leaves_the_live_one(articles, tmp_path, parallel, monkeypatch):
+    index = tmp_path / "ix"
+    live = Path(build(articles, index).path)
+
+    def crash(docs):
+        os._exit(3)
+
+    monkeypatch.setattr(writers, "count_common", crash)
+    with pytest.raises(RuntimeError, match="common-string count failed"):
+        build(articles, index, force=True)
+    assert live_path(index) == live and verify_build(live) and not list((index / "builds").glob("*.tmp"))
+
+
 def test_progress_moves_forward_to_a_full_bar(articles, tmp_path, parallel):
     seen: list[tuple[int, int]] = []
     build(articles, tmp_path / "ix", progress=lambda done, total: seen.append((done, total)))
@@ -88,7 +125,7 @@ def test_a_killed_parallel_build_leaves_the_live_build_and_no_writer_behind(arti
     )
     assert result.returncode == -signal.SIGKILL, result.stderr.decode()
     pids = [int(p) for p in result.stdout.split()]
-    assert len(pids) == 2
+    assert len(pids) in (2, 3)  # the writers, and the common-string count unless it was done already
     deadline = time.monotonic() + 30
     while any(_running(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.1)
