@@ -117,6 +117,21 @@ def _printable_value(value):
     return value
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)  # libyaml's parser, when PyYAML was built with it
+
+
+def compose_front_matter(front: str) -> yaml.Node | None:
+    """``yaml.compose(front, Loader=yaml.SafeLoader)``, by libyaml's parser when it accepts the text:
+    the pure-Python parser was a fifth of parsing an article. Anything libyaml does not accept
+    goes to the Python parser, so a broken front matter gets the same message (line, problem)."""
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.compose(front, Loader=_FAST_LOADER)
+        except Exception:  # noqa: BLE001 - any refusal: the Python parser decides and explains
+            pass
+    return yaml.compose(front, Loader=yaml.SafeLoader)
+
+
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
     """(front matter, body, line where the body starts), or None if there is no front matter."""
     lines = text.split("\n")
@@ -152,7 +167,7 @@ def parse_article(path: Path, display: str, data: bytes | None = None) -> tuple[
         ]
     front, body, body_line = parts
     try:
-        node = yaml.compose(front, Loader=yaml.SafeLoader)
+        node = compose_front_matter(front)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else 1

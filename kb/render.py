@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 
 import markdown
 import nh3
@@ -42,9 +43,25 @@ _TAG = re.compile(r"<[^>]+>")
 _BLOCK_END = re.compile(r"</(p|li|h[1-6]|tr|blockquote|pre)>|<br\s*/?>")
 
 
+_renderers = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    """This thread's Markdown renderer, made once: making one (its parser and extensions) cost
+    more than rendering an article, twice per article (its HTML and its short answer)."""
+    renderer = getattr(_renderers, "markdown", None)
+    if renderer is None:
+        renderer = _renderers.markdown = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code"])
+    return renderer
+
+
 def to_html(text: str) -> str:
     """Rendered and sanitized: scripts, event handlers and javascript: links never survive."""
-    raw = markdown.markdown(text, extensions=["tables", "sane_lists", "fenced_code"])
+    renderer = _markdown()
+    try:
+        raw = renderer.convert(text)
+    finally:
+        renderer.reset()  # nothing of this text is left for the next (markdown.markdown's fresh instance)
     return nh3.clean(
         raw,
         tags=ALLOWED_TAGS,
