@@ -44,7 +44,7 @@ class DirectWriter(SegmentWriter):
         self._postings: dict[str, dict[bytes, tuple[array, array, list[bytes]]]] = {}
         self._lengths: dict[str, dict[int, int]] = {}  # field name -> document -> tokens (scorable fields)
         self._encoded: dict[str, bytes] = {}  # term -> its UTF-8 bytes (a vocabulary, not a corpus)
-        self._single: dict[tuple[str, int], bytes] = {}  # (field, position) -> a lone position, encoded
+        self._single: dict[str, dict[int, bytes]] = {}  # field -> position -> a lone position, encoded
 
     def add_document(self, **fields):
         raise NotImplementedError("DirectWriter is fed with add_fields")
@@ -103,21 +103,28 @@ class DirectWriter(SegmentWriter):
             else:
                 found.append(i)
         postings = self._postings.setdefault(name, {})
-        encoded, single, encode = self._encoded, self._single, field.format.encode
+        encoded, encode = self._encoded, field.format.encode
+        single = self._single.setdefault(name, {})
         boost = field.format.field_boost
+        frequencies = {}
         for term, where in positions.items():
             btext = encoded.get(term)
             if btext is None:
                 btext = encoded[term] = term.encode("utf-8")
-            if len(where) == 1:
-                key = (name, where[0])
-                value = single.get(key)
+            frequencies[term] = count = len(where)
+            if count == 1:
+                value = single.get(where[0])
                 if value is None:
-                    value = single[key] = encode(where)
+                    value = single[where[0]] = encode(where)
             else:
                 value = encode(where)
-            self._post(postings, btext, docnum, float(len(where)) * boost, value)
-        return {term: len(where) for term, where in positions.items()}
+            found = postings.get(btext)
+            if found is None:
+                found = postings[btext] = (array("I"), array("d"), [])
+            found[0].append(docnum)
+            found[1].append(float(count) * boost)
+            found[2].append(value)
+        return frequencies
 
     def _add_indexed(self, name: str, field, value, docnum: int) -> int:
         """Any other indexed field (ids, categories): Whoosh's own ``field.index``."""
@@ -148,22 +155,65 @@ class DirectWriter(SegmentWriter):
                 continue
             lengths = self._lengths.get(name, {})
             writer.start_field(name, self.schema[name])
+            blocks = _Blocks.of(writer)
             for btext in sorted(terms):
                 docs, weights, values = terms[btext]
-                writer.start_term(btext)
-                add = writer.add
-                for docnum, weight, value in zip(docs, weights, values, strict=True):
+                stored = []
+                for docnum in docs:
                     length = lengths.get(docnum, 0)
-                    stored = quantized.get(length, -1)
-                    if stored == -1:
-                        stored = quantized[length] = _as_read_back(length)
-                    # a copy: one encoded position serves many postings, and pickling a block
-                    # writes an object seen twice as a reference (Whoosh's postings never share)
-                    add(docnum, weight, value[:1] + value[1:], stored)
+                    found = quantized.get(length, -1)
+                    if found == -1:
+                        found = quantized[length] = _as_read_back(length)
+                    stored.append(found)
+                # copies: one encoded position serves many postings, and pickling a block writes
+                # an object seen twice as a reference (Whoosh's postings never share one)
+                values = [value[:1] + value[1:] for value in values]
+                writer.start_term(btext)
+                if blocks:
+                    blocks.add(docs, weights, values, stored)
+                else:
+                    for posting in zip(docs, weights, values, stored, strict=True):
+                        writer.add(*posting)
                 writer.finish_term()  # looked up per term: the build's progress counter wraps it
             writer.finish_field()
         self._postings.clear()
         writer.close()
+
+
+class _Blocks:
+    """A term's postings put into Whoosh 3's postings writer a block at a time: the state its
+    ``add_posting`` builds posting by posting (ids, weights, values, min/max length and weight),
+    set at once, and the full blocks written as ``add_posting`` writes them (when the next
+    posting comes; the last by ``finish_term``). Used only with the writer class it was written
+    against; anything else gets the postings one by one."""
+
+    def __init__(self, postings):
+        self.postings = postings
+
+    @classmethod
+    def of(cls, fieldwriter) -> _Blocks | None:
+        from whoosh.codec.whoosh3 import W3PostingsWriter
+
+        postings = getattr(fieldwriter, "_postwriter", None)
+        if type(postings) is not W3PostingsWriter or postings._byteids:
+            return None
+        return cls(postings)
+
+    def add(self, docs: array, weights: array, values: list[bytes], lengths: list[int | None]) -> None:
+        w = self.postings
+        limit = w._blocklimit
+        for start in range(0, len(docs), limit):
+            if start:
+                w._write_block()
+            end = start + limit
+            w._ids = docs[start:end]
+            w._weights = array("f", weights[start:end])
+            w._values = [value for value in values[start:end] if value]
+            present = [length for length in lengths[start:end] if length]
+            w._minlength = min(present) if present else None
+            w._maxlength = max(present) if present else 0
+            heaviest = max(weights[start:end])  # add_posting compares the weights as given, not as stored
+            w._maxweight = heaviest if heaviest > 0 else 0
 
 
 def _as_read_back(length: int) -> int | None:

@@ -63,7 +63,15 @@ def write(folder: Path, docs: list[IndexDoc], direct: bool):
     return postings
 
 
-def test_the_direct_segment_is_the_segment_add_document_writes(tmp_path):
+@pytest.mark.parametrize("blocks", [True, False], ids=["a block at a time", "a posting at a time"])
+def test_the_direct_segment_is_the_segment_add_document_writes(tmp_path, monkeypatch, blocks):
+    import indexer.direct_writer
+
+    made = []
+    of = indexer.direct_writer._Blocks.of
+    monkeypatch.setattr(
+        indexer.direct_writer._Blocks, "of", staticmethod(lambda w: made.append(of(w)) or made[-1] if blocks else None)
+    )
     docs = sample_docs(3)
     reference = write(tmp_path / "whoosh", docs, direct=False)
     direct = write(tmp_path / "direct", docs, direct=True)
@@ -71,6 +79,7 @@ def test_the_direct_segment_is_the_segment_add_document_writes(tmp_path):
     assert set(got) == set(expected) and {".pst", ".trm", "._stored.col", "._body_len.col", "_meta"} < set(got)
     for name in expected:
         assert got[name] == expected[name], name
+    assert all(made) and len(made) == len(FIELDS) + 3 if blocks else not made  # + id, category, audience
     # and the statistics the build keeps beside the segment are the same
     a, b = reference.canonical(), direct.canonical()
     assert a.ids == b.ids and a.vocabulary == b.vocabulary
