@@ -210,11 +210,16 @@ def finished(progress: Progress | None, documents: int) -> None:
 
 
 def _die_with_parent() -> None:
-    """A writer left alone by a killed build would spend minutes writing for nobody."""
+    """A writer left alone by a killed build would spend minutes writing for nobody. A build
+    killed before this ran (right after the fork) sends no signal: then this process is
+    already someone else's child and stops here."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:
+        os._exit(1)
 
 
 def _write_share(folder: str, docs, digests, number: int, done, results, cache: Path, known: set[str]) -> None:

@@ -88,6 +88,36 @@ def test_a_failed_count_fails_the_build_and_leaves_the_live_one(articles, tmp_pa
     assert live_path(index) == live and verify_build(live) and not list((index / "builds").glob("*.tmp"))
 
 
+COUNT_KILLER = textwrap.dedent(
+    """
+    import os, signal, sys, time
+    from pathlib import Path
+    import indexer.writers as writers
+
+    writers.count_common = lambda docs: time.sleep(60)  # a count that outlives its build
+    counting = writers.BackgroundCount([], Path(sys.argv[1]))
+    print(counting.process.pid, flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+    """
+)
+
+
+def test_the_count_process_dies_with_a_killed_build(tmp_path):
+    build = subprocess.Popen(
+        [sys.executable, "-c", COUNT_KILLER, str(tmp_path)], cwd=REPO, stdout=subprocess.PIPE
+    )
+    with build.stdout:  # not read to its end: an orphaned count would hold it open for a minute
+        pid = int(build.stdout.readline())
+        assert build.wait(timeout=60) == -signal.SIGKILL
+        deadline = time.monotonic() + 20
+        while _running(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        alive = _running(pid)
+        if alive:
+            os.kill(pid, signal.SIGKILL)
+    assert not alive
+
+
 def test_progress_moves_forward_to_a_full_bar(articles, tmp_path, parallel):
     seen: list[tuple[int, int]] = []
     build(articles, tmp_path / "ix", progress=lambda done, total: seen.append((done, total)))
