@@ -7,7 +7,7 @@ Layout under the index root::
         Whoosh segment files (shared by hard links with the build before, if it was incremental)
         segments/<segment id>.npz   each segment's term statistics (indexer/postings.py), linked with it
         tables/*.json      derived at build time (vocabularies, suggestions, documents, digests)
-        app/*.json         what the application serves (articles as rendered, categories)
+        app/*.json         what the application serves (articles as rendered, in shards; categories)
         synonyms.json      the synonym groups the build was made with
         meta.json          content hash, versions, and a sha256 of every other file
     builds/<name>.tmp/                               a build being written (never served)
@@ -29,7 +29,7 @@ from pathlib import Path
 
 META = "meta.json"
 STAGING_SUFFIX = ".tmp"
-FORMAT_VERSION = 3  # bump when the folder layout changes: older builds are then rebuilt
+FORMAT_VERSION = 4  # bump when the folder layout changes: older builds are then rebuilt (4: articles in shards)
 
 
 class IndexNotFound(Exception):
@@ -134,6 +134,20 @@ _VERIFIED: dict[tuple[int, ...], str] = {}
 
 def _identity(stat: os.stat_result) -> tuple[int, ...]:
     return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def remember_verified(build: Path, files: Mapping[str, dict]) -> None:
+    """Files of a build this process has just made, with the checksums it recorded: each was written
+    from bytes it hashed, read back and hashed, or linked from a build it verified. A server in the
+    same process (``kb serve --watch``) then reads none of them again to verify the switch (at
+    20,000 articles ~0.4 s per save); a file changed since has another identity and is read."""
+    for name, entry in files.items():
+        try:
+            stat = (build / name).stat()
+        except OSError:
+            continue
+        if stat.st_size == entry["size"]:
+            _VERIFIED[_identity(stat)] = entry["sha256"]
 
 
 def identities(build: Path, meta: dict) -> dict[tuple[int, int], str]:

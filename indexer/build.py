@@ -47,6 +47,7 @@ from indexer.artifact import (
     IndexNotFound,
     checksums,
     live_path,
+    remember_verified,
     verify_build,
 )
 from indexer.common import CommonCounts
@@ -109,8 +110,16 @@ def doc_digest(doc: IndexDoc) -> str:
 
 
 class JSONText(str):
-    """An attachment already serialized as JSON: the application keeps each article's JSON between
-    builds, so a corpus of 20,000 is not serialized again for one changed article."""
+    """An attachment already serialized as JSON: the application keeps its articles' JSON between
+    builds, so a corpus of 20,000 is not serialized again for one changed article. ``sha256``: of
+    its UTF-8 bytes, when the caller knows it (then it is not hashed again)."""
+
+    sha256: str | None
+
+    def __new__(cls, text: str = "", sha256: str | None = None):
+        made = super().__new__(cls, text)
+        made.sha256 = sha256
+        return made
 
 
 def serialize(attachments: Mapping[str, object] | None) -> dict[str, str]:
@@ -175,7 +184,7 @@ def build_index(
     root.mkdir(parents=True, exist_ok=True)
     digests = dict(digests) if digests is not None else {doc.id: doc_digest(doc) for doc in docs}
     files = serialize(attachments)
-    file_digests = {name: _sha256(text) for name, text in files.items()}
+    file_digests = {name: getattr(text, "sha256", None) or _sha256(text) for name, text in files.items()}
     digest = content_hash(docs, synonyms, digests=digests, attachment_digests=file_digests)
     with _build_lock(root):
         builds = root / "builds"
@@ -253,8 +262,11 @@ def build_index(
                 steps=steps,
             )
             info.seconds = round(time.perf_counter() - started, 3)
-            write_meta(staging, info, update.previous if update else None, update.meta if update else None, written)
+            files_written = write_meta(
+                staging, info, update.previous if update else None, update.meta if update else None, written
+            )
             os.rename(staging, final)
+            remember_verified(final, files_written)  # a server in this process (the watcher's) need not read them
         except BaseException:
             if counting:
                 counting.stop()
@@ -517,10 +529,10 @@ def write_meta(
     previous: Path | None = None,
     previous_meta: dict | None = None,
     written: Mapping[str, dict] | None = None,
-) -> None:
+) -> dict[str, dict]:
     """Last step before the rename: the checksums cover every file written so far (a file linked
     from the previous build, same inode and size, keeps the checksum that build recorded; one
-    written from a text whose checksum is known is not read back)."""
+    written from a text whose checksum is known is not read back). Returns them."""
     known = {}
     if previous is not None and previous_meta is not None:
         for name, entry in previous_meta.get("files", {}).items():
@@ -536,6 +548,7 @@ def write_meta(
         "files": checksums(folder, known, written),
     }
     (folder / META).write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    return meta["files"]
 
 
 def read_synonyms(build: Path) -> Synonyms:

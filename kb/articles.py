@@ -265,7 +265,7 @@ def parse_article(path: Path, display: str, data: bytes | None = None) -> tuple[
 
 
 def article_record(article: Article) -> dict:
-    """An article as the build stores it (app/articles.json): its fields and its renderings."""
+    """An article as the build stores it (app/articles-XX.json, kb/published.py): its fields and renderings."""
     return {
         "id": article.id,
         "title": article.title,

@@ -30,11 +30,11 @@ def published_corpus(index_dir: Path) -> tuple[Corpus, Path]:
     """The articles, categories and synonyms as the live build carries them (checksums verified)."""
     from indexer import live_path, read_attachment, verify_build
     from indexer.build import SYNONYMS_FILE
-    from kb.published import ARTICLES, CATEGORIES, article_from_record, categories_from_records
+    from kb.published import CATEGORIES, article_from_record, categories_from_records, read_records
 
     build = live_path(index_dir)
     verify_build(build)
-    articles = [article_from_record(r) for r in read_attachment(build, ARTICLES)]
+    articles = [article_from_record(r) for r in read_records(build)]
     categories = categories_from_records(read_attachment(build, CATEGORIES))
     synonyms = json.loads((build / SYNONYMS_FILE).read_text(encoding="utf-8"))["groups"]  # as the editors wrote them
     return Corpus(root=build, articles=articles, categories=categories, synonyms=synonyms), build

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import threading
-from collections import OrderedDict
+import zlib
 from pathlib import Path
 
 from indexer import JSONText, read_attachment
@@ -18,77 +19,102 @@ from indexer.build import APP_FOLDER
 from kb.articles import Article, article_from_record, article_record
 from kb.corpus import Category, Corpus
 
-ARTICLES = "articles"
-ARTICLES_INDEX = "articles-index"  # where each article's record sits in articles.json, and its sha256
+ARTICLES = "articles"  # app/articles-XX.json: the articles as rendered, in shards (below)
+ARTICLES_INDEX = "articles-index"  # [id, sha256, shard, start, end] of each article, in corpus order
 CATEGORIES = "categories"
+SHARD_BITS = 8  # 256 shards: ~80 articles (~600 kB) each at 20,000 articles
+
+
+def shard_name(article_id: str) -> str:
+    """The shard an article's record lives in, by its id: an edit rewrites one shard.
+
+    Why shards: one articles.json of 157 MB at 20,000 articles was encoded, hashed, written and
+    hashed again by the server on every save. Now a build writes only the shards whose articles
+    changed; the others are hard links to the previous build's files with their checksums."""
+    return f"{ARTICLES}-{zlib.crc32(article_id.encode('utf-8')) & ((1 << SHARD_BITS) - 1):02x}"
 
 
 def attachments(corpus: Corpus) -> dict[str, object]:
-    """What ``kb index`` hands the build besides the documents to index (the articles as JSON text,
-    each article's serialized once per loaded Article: see ``kb/parse_cache.py``)."""
-    records = [_record_json(a) for a in corpus.articles]
-    return {
-        ARTICLES: JSONText("[" + ",".join(text for text, _, _ in records) + "]"),
-        ARTICLES_INDEX: _index(corpus.articles, records),
-        CATEGORIES: [[c.key, c.label, c.description] for c in corpus.categories.values()],  # in the editors' order
-    }
+    """What ``kb index`` hands the build besides the documents to index: the articles as JSON
+    shards (each with its checksum), where each record sits, and the categories."""
+    members: dict[str, list[Article]] = {}
+    for article in corpus.articles:
+        members.setdefault(shard_name(article.id), []).append(article)
+    files: dict[str, object] = {}
+    where: dict[str, list] = {}
+    for name in sorted(members):
+        text, rows = _shard(name, members[name])
+        files[name] = text
+        for article, (digest, start, end) in zip(members[name], rows, strict=True):
+            where[article.id] = [article.id, digest, name, start, end]
+    files[ARTICLES_INDEX] = [where[a.id] for a in corpus.articles]
+    files[CATEGORIES] = [[c.key, c.label, c.description] for c in corpus.categories.values()]  # editors' order
+    return files
 
 
-_serialized: OrderedDict[int, tuple[Article, str]] = OrderedDict()  # id(article) -> (article, JSON)
-_SERIALIZED_ENTRIES = 30_000
+# shard name -> (its articles, its JSON, each record's (sha256, start, end)), from the last build
+_shards: dict[str, tuple[tuple[Article, ...], JSONText, list[tuple[str, int, int]]]] = {}
 _lock = threading.Lock()
 
 
-def _record_json(article: Article) -> tuple[str, int, str]:
-    """``article_record`` as JSON, its length in UTF-8 bytes and their sha256, remembered while the
-    Article lives (the parse cache hands the same Article to every load of an unchanged file)."""
+def _shard(name: str, articles: list[Article]) -> tuple[JSONText, list[tuple[str, int, int]]]:
+    """A shard's JSON text (with its sha256) and where each record is in its bytes. Remembered per
+    shard: the parse cache hands the same Article to every load of an unchanged file, so a shard
+    whose articles are the same objects is the same text; a changed shard takes its unchanged
+    records' bytes from the text before and serializes only the changed articles."""
     with _lock:
-        found = _serialized.get(id(article))
+        known = _shards.get(name)
+    if known is not None and len(known[0]) == len(articles) and all(map(operator.is_, known[0], articles)):
+        return known[1], known[2]
+    before = {}
+    if known is not None:
+        data = known[1].encode("utf-8")
+        before = {
+            id(a): (a, data[start:end], digest) for a, (digest, start, end) in zip(known[0], known[2], strict=True)
+        }
+    parts, rows, offset = [], [], 1  # after "["
+    for article in articles:
+        found = before.get(id(article))
         if found is not None and found[0] is article:
-            _serialized.move_to_end(id(article))
-            return found[1]
-    text = json.dumps(article_record(article), ensure_ascii=False)
-    data = text.encode("utf-8")
-    entry = (text, len(data), hashlib.sha256(data).hexdigest())
+            record, digest = found[1], found[2]
+        else:
+            record = json.dumps(article_record(article), ensure_ascii=False).encode("utf-8")
+            digest = hashlib.sha256(record).hexdigest()
+        parts.append(record)
+        rows.append((digest, offset, offset + len(record)))
+        offset += len(record) + 1  # the comma
+    data = b"[" + b",".join(parts) + b"]"
+    text = JSONText(data.decode("utf-8"), sha256=hashlib.sha256(data).hexdigest())
     with _lock:
-        _serialized[id(article)] = (article, entry)
-        while len(_serialized) > _SERIALIZED_ENTRIES:
-            _serialized.popitem(last=False)
-    return entry
+        _shards[name] = (tuple(articles), text, rows)
+    return text, rows
 
 
-def _index(articles: list[Article], records: list[tuple[str, int, str]]) -> list[list]:
-    """[id, sha256, start, end] of each article's record: bytes [start, end) of articles.json. A
-    server switching builds takes unchanged articles from the snapshot it serves and parses only
-    the changed records (``read_articles``)."""
-    rows, offset = [], 1  # after "["
-    for article, (_, size, digest) in zip(articles, records, strict=True):
-        rows.append([article.id, digest, offset, offset + size])
-        offset += size + 1  # the comma
-    return rows
+def read_records(build: Path) -> list[dict]:
+    """Every article record of a build, in corpus order (``kb export``)."""
+    index = read_attachment(build, ARTICLES_INDEX)
+    shards = {name: read_attachment(build, name) for name in {row[2] for row in index}}
+    by_id = {record["id"]: record for records in shards.values() for record in records}
+    return [by_id[row[0]] for row in index]
 
 
 def read_articles(build: Path, previous: dict[str, tuple[str, Article]] | None = None, *, keep_text: bool = True):
     """The build's articles, and id -> (record sha256, Article) for the next switch. With
     ``previous`` (that map of the snapshot being replaced), an article whose record did not change
-    is taken from it, and only changed records are parsed (a switch at 20,000 articles parsed 157 MB)."""
-    try:
-        index = read_attachment(build, ARTICLES_INDEX)
-    except FileNotFoundError:
-        index = None
-    if index is None or not previous:
-        articles = [article_from_record(r, keep_text=keep_text) for r in read_attachment(build, ARTICLES)]
-        if index is None:
-            return articles, {}
-        return articles, {row[0]: (row[1], a) for row, a in zip(index, articles, strict=True)}
-    data = (build / APP_FOLDER / f"{ARTICLES}.json").read_bytes()
+    is taken from it, and only the changed records are read and parsed (a switch at 20,000 articles
+    parsed 157 MB); their shards are the only files read."""
+    index = read_attachment(build, ARTICLES_INDEX)
+    previous = previous or {}
+    shards: dict[str, bytes] = {}
     articles, digests = [], {}
-    for article_id, digest, start, end in index:
+    for article_id, digest, name, start, end in index:
         known = previous.get(article_id)
         if known and known[0] == digest:
             article = known[1]
         else:
-            article = article_from_record(json.loads(data[start:end]), keep_text=keep_text)
+            if name not in shards:
+                shards[name] = (build / APP_FOLDER / f"{name}.json").read_bytes()
+            article = article_from_record(json.loads(shards[name][start:end]), keep_text=keep_text)
         articles.append(article)
         digests[article_id] = (digest, article)
     return articles, digests

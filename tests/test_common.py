@@ -8,6 +8,7 @@ import unicodedata
 
 from indexer import live_path
 from indexer.common import MAX_CHARS, CommonCounts, CommonWords, article_text, common_strings
+from kb.published import read_records
 
 
 def counted(word: str, texts: list[str]) -> bool:
@@ -48,7 +49,7 @@ def test_long_common_strings_are_cut_and_checked_against_the_texts():
 
 def test_same_answers_as_counting_on_the_sample(real_index):
     build = live_path(real_index)
-    articles = json.loads((build / "app" / "articles.json").read_text(encoding="utf-8"))
+    articles = read_records(build)
     texts = [article_text(a["title"], a["text"]) for a in articles]
     stored = json.loads((build / "tables" / "common.json").read_text(encoding="utf-8"))
     assert sorted(stored) == sorted(common_strings(texts)) and "카드" in stored

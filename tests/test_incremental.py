@@ -62,7 +62,7 @@ def snapshot_of(index: Path) -> dict:
             "tables": tables,
             "rows": rows,
             "skipped": scores.skipped,
-            "app": (path / "app" / "articles.json").read_text(encoding="utf-8"),
+            "app": {p.name: p.read_text(encoding="utf-8") for p in sorted((path / "app").glob("articles*.json"))},
         }
     finally:
         engine.close()
@@ -291,18 +291,61 @@ def test_a_server_switching_to_an_incremental_build_reads_only_its_new_files(art
     live = LiveBuild(index)
     edit(sorted(articles.rglob("*.md"))[2], "\n\n", "\n\n고친 문장입니다.\n\n")
     new = Path(build(articles, index).path)
+    monkeypatch.setattr(artifact, "_VERIFIED", {})  # a server in another process: it never saw the build's bytes
     hashed: list[str] = []
     original = artifact.file_sha256
     monkeypatch.setattr(artifact, "file_sha256", lambda path: hashed.append(path.name) or original(path))
     with live.snapshot() as snapshot:
         assert snapshot.path == new
     assert hashed and big not in hashed and "meta.json" not in hashed
+    assert len([name for name in hashed if name.startswith("articles-") and name != "articles-index.json"]) == 1
     # a linked file truncated under the server is still found (sizes are always checked)
     with open(new / big, "r+b") as f:
         f.truncate(100)
     with pytest.raises(artifact.DamagedBuild):
         artifact.verify_build(new, trusted=artifact.identities(first, json.loads((first / "meta.json").read_text())))
     live.close()
+
+
+def test_a_server_in_the_building_process_reads_nothing_again_but_a_file_changed_since(articles, tmp_path, monkeypatch):
+    """``kb serve --watch``: the build recorded the checksums of the bytes it wrote, so the switch
+    hashes no file; a file whose bytes changed after the build (same size) is still found."""
+    from indexer import artifact
+    from kb.snapshot import LiveBuild
+
+    index = tmp_path / "ix"
+    build(articles, index)
+    live = LiveBuild(index)
+    edit(sorted(articles.rglob("*.md"))[2], "\n\n", "\n\n고친 문장입니다.\n\n")
+    new = Path(build(articles, index).path)
+    hashed: list[str] = []
+    original = artifact.file_sha256
+    monkeypatch.setattr(artifact, "file_sha256", lambda path: hashed.append(path.name) or original(path))
+    with live.snapshot() as snapshot:
+        assert snapshot.path == new
+    assert hashed == []
+    documents = new / "tables" / "documents.json"
+    data = documents.read_bytes()
+    documents.write_bytes(data.replace(b"lost", b"LOST", 1))
+    with pytest.raises(artifact.DamagedBuild, match="documents.json does not match"):
+        artifact.verify_build(new)
+    live.close()
+
+
+def test_an_edit_rewrites_one_shard_of_the_articles_and_links_the_others(articles, tmp_path):
+    from kb.published import shard_name
+
+    index = tmp_path / "ix"
+    first = Path(build(articles, index).path)
+    target = sorted(articles.rglob("*.md"))[2]
+    edit(target, "\n\n", "\n\n고친 문장입니다.\n\n")
+    new = Path(build(articles, index).path)
+    changed = shard_name(load_corpus(articles).articles[2].id)
+    shards = sorted(p.name for p in (new / "app").glob("articles-*.json") if p.name != "articles-index.json")
+    assert len(shards) > 10 and f"{changed}.json" in shards
+    for name in shards:
+        same = (first / "app" / name).stat().st_ino == (new / "app" / name).stat().st_ino
+        assert same == (name != f"{changed}.json"), name
 
 
 def test_a_switch_parses_only_the_changed_articles_and_reuses_the_rest(articles, tmp_path):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from indexer import live_path, read_attachment
-from kb.published import ARTICLES, article_from_record
+from indexer import live_path
+from kb.published import article_from_record, read_records
 
 
 def test_text_is_derived_on_demand_and_equals_the_stored_one(real_index):
-    records = read_attachment(live_path(real_index), ARTICLES)
+    records = read_records(live_path(real_index))
     for record in records:
         assert article_from_record(record).__dict__["text"] == record["text"]  # the export reads every text
         article = article_from_record(record, keep_text=False)
