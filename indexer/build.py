@@ -266,7 +266,6 @@ def build_index(
                 staging, info, update.previous if update else None, update.meta if update else None, written
             )
             os.rename(staging, final)
-            remember_verified(final, files_written)  # a server in this process (the watcher's) need not read them
         except BaseException:
             if counting:
                 counting.stop()
@@ -274,6 +273,8 @@ def build_index(
             raise
         _switch(root, final)
         _prune(builds, keep=final)
+        # after the pruning: unlinking an older build's hard links changes the shared files' ctime
+        remember_verified(final, files_written)  # a server in this process (the watcher's) need not read them
     return info
 
 

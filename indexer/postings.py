@@ -301,8 +301,18 @@ class Corpus:
         return len(self.ids)
 
     def frequencies(self, docs: np.ndarray | None = None) -> np.ndarray:
-        """(field, term) -> live documents (among ``docs``, a bool mask, if given) holding the term."""
-        chosen = self.live if docs is None else self.live & docs
+        """(field, term) -> live documents (among ``docs``, a bool mask, if given) holding the term.
+        Of all live documents: counted once per Corpus (the tables and the scores both need them).
+        Read-only."""
+        if docs is None:
+            return self._live_frequencies
+        return self._count(self.live & docs)
+
+    @cached_property
+    def _live_frequencies(self) -> np.ndarray:
+        return self._count(self.live)
+
+    def _count(self, chosen: np.ndarray) -> np.ndarray:
         width = len(self.vocabulary)
         counts = np.zeros(len(FIELDS) * width, dtype=np.int64)
         for part in _chunks(len(self.doc)):
@@ -373,9 +383,7 @@ def read_corpus(build: Path) -> Corpus | None:
         paths = [sidecar_path(build, s.segment_id()) for s in segments]
         if not all(p.exists() for p in paths):
             return None
-        return Corpus.join(
-            [(_load_segment(p), list(s.deleted_docs())) for s, p in zip(segments, paths, strict=True)]
-        )
+        return Corpus.join([(_load_segment(p), list(s.deleted_docs())) for s, p in zip(segments, paths, strict=True)])
     finally:
         ix.close()
 

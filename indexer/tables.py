@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -176,9 +177,7 @@ def _common(docs: Sequence[IndexDoc]) -> list[str]:
     return common_strings([article_text(d.title, d.body) for d in docs])
 
 
-def _common_strings(
-    docs: Sequence[IndexDoc], previous: CommonCounts | None
-) -> tuple[list[str], CommonCounts | None]:
+def _common_strings(docs: Sequence[IndexDoc], previous: CommonCounts | None) -> tuple[list[str], CommonCounts | None]:
     """``_common(docs)`` and the counts behind it: the previous build's counts updated with the
     articles that changed when they can tell (``CommonCounts``), else counted again."""
     if previous is not None:
@@ -225,23 +224,32 @@ def suggestion_rows_by_id(build: Path) -> dict[str, list]:
     return grouped
 
 
-def _sorted_terms(corpus: Corpus, frequencies: np.ndarray) -> list[tuple[str, int]]:
-    """(term, term id) of the terms with a frequency, in term order (Whoosh's term dictionary order;
-    a corpus' vocabulary is already in that order, so the sort only checks it)."""
+def _in_field_order(corpus: Corpus, present: np.ndarray) -> np.ndarray:
+    """Term ids in the order a walk of the fields (rows of ``present``, a bool (field, term) matrix),
+    each in term order, first meets them: Whoosh's term dictionary order, which the vocabulary is
+    in (code point order), so no sort of the words. Vectorised: at 20,000 articles the dictionaries
+    below cost ~0.2 s of every save built term by term."""
     words = corpus.vocabulary
-    return sorted((words[t], t) for t in np.flatnonzero(frequencies).tolist())
+    if any(a >= b for a, b in pairwise(words)):  # never for sidecars of FORMAT 2; kept honest
+        order = np.array(sorted(range(len(words)), key=words.__getitem__), dtype=np.int64)
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+    else:
+        rank = np.arange(len(words))
+    seen = present.any(axis=0)
+    first = np.argmax(present, axis=0)
+    ids = np.flatnonzero(seen)
+    return ids[np.lexsort((rank[ids], first[ids]))]
 
 
 def _vocabulary_of(corpus: Corpus, frequencies: np.ndarray) -> dict[str, int]:
     """Word -> document frequency (max over fields), in the order ``_vocabulary`` reads a fresh index.
 
     ``frequencies``: ``corpus.frequencies(...)`` of the documents counted."""
-    vocabulary: dict[str, int] = {}
-    for fieldname in TEXT_FIELDS:
-        row = frequencies[FIELDS.index(fieldname)]
-        for term, t in _sorted_terms(corpus, row):
-            vocabulary[term] = max(vocabulary.get(term, 0), int(row[t]))
-    return vocabulary
+    rows = frequencies[[FIELDS.index(f) for f in TEXT_FIELDS]]
+    order = _in_field_order(corpus, rows > 0)
+    words = corpus.vocabulary
+    return dict(zip([words[t] for t in order.tolist()], rows.max(axis=0)[order].tolist(), strict=True))
 
 
 def _head_weights(corpus: Corpus, frequencies: np.ndarray) -> TermWeights:
@@ -256,10 +264,9 @@ def _head_weights(corpus: Corpus, frequencies: np.ndarray) -> TermWeights:
         holds[runs] |= head[rows]
     holds &= corpus.live[groups.doc] & ~groups.kind
     holders = np.bincount(groups.term[holds], minlength=len(corpus.vocabulary))
-    frequency: dict[str, int] = {}
-    for fieldname in HEAD_FIELDS:
-        for term, t in _sorted_terms(corpus, frequencies[FIELDS.index(fieldname)]):
-            frequency.setdefault(term, int(holders[t]))
+    order = _in_field_order(corpus, frequencies[[FIELDS.index(f) for f in HEAD_FIELDS]] > 0)
+    words = corpus.vocabulary
+    frequency = dict(zip([words[t] for t in order.tolist()], holders[order].tolist(), strict=True))
     return TermWeights(frequency, int(corpus.live.sum()))
 
 

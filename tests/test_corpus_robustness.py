@@ -181,3 +181,31 @@ def test_answer_that_sanitizes_to_nothing_is_reported(tmp_path, body):
 def test_answer_with_some_safe_text_still_loads(tmp_path):
     article = loaded_article(tmp_path, f"{FRONT}---\n<script>x</script>\n\n카드 앱에서 확인하세요.\n")
     assert article.text == "카드 앱에서 확인하세요."
+
+
+def test_the_folder_walk_lists_what_rglob_lists(tmp_path, monkeypatch):
+    """``article_files`` replaced ``sorted(root.rglob("*.md"))`` (less hidden paths) for speed: same
+    paths, same order (by components, so a/b.md before a-c/d.md), real folders only."""
+    import os
+    from pathlib import Path
+
+    from kb.corpus import article_files
+
+    root = tmp_path / "articles"
+    for name in ["a/b.md", "a-c/d.md", "a/b/c.md", "a.md", "A.md", "x/.hidden.md", ".git/x.md", "x/y.MD", "z/w.md.bak"]:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x", encoding="utf-8")
+    (root / "folder.md").mkdir()
+    (root / "linked").symlink_to(root / "a", target_is_directory=True)  # rglob does not descend into it
+    (root / "link.md").symlink_to(root / "a.md")
+    os.mkfifo(root / "pipe.md")
+    for base in (root, tmp_path / "articles/"):
+        expected = [
+            str(p)
+            for p in sorted(base.rglob("*.md"))
+            if not any(part.startswith(".") for part in p.relative_to(base).parts)
+        ]
+        assert article_files(base) == expected
+    monkeypatch.chdir(root)
+    here = [str(p) for p in sorted(Path(".").rglob("*.md")) if not any(part.startswith(".") for part in p.parts)]
+    assert article_files(Path(".")) == here
