@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 
 from kb.config import Settings  # noqa: E402
 from kb.indexing import build  # noqa: E402
-from kb.snapshot import LiveBuild  # noqa: E402
+from kb.snapshot import LiveBuild, warm_up  # noqa: E402
 from kb.watch import Watcher  # noqa: E402
 
 
@@ -45,7 +45,8 @@ def measure(articles: Path, index: Path, edits: int) -> None:
     build(settings.articles_dir, settings.index_dir)
     live = LiveBuild(settings.index_dir)
     watcher = Watcher(settings, live, echo=lambda line: None)
-    watcher.rebuild()  # as `kb serve --watch` does at start: Kiwi loaded, folder checked
+    warm_up()  # as `kb serve` does at start (create_app): Kiwi is not made during the first save
+    watcher.rebuild()  # as `kb serve --watch` does at start: the folder checked
     watcher.start()
     time.sleep(0.5)
     path = next(p for p in sorted(articles.rglob("*.md")) if not p.name.startswith("."))
@@ -57,6 +58,7 @@ def measure(articles: Path, index: Path, edits: int) -> None:
         for n in range(1, edits + 1):
             # syllables no article has, no bigram shared with the previous edit's word
             word = "".join(chr(0xAC00 + (n * 7919 + i * 104729 + 5003) % 11172) for i in range(4))
+            written = time.perf_counter()
             path.write_text(original.rstrip("\n") + f"\n\n{word} 문장을 더했습니다.\n", encoding="utf-8")
 
             def served(word=word) -> bool:
@@ -65,7 +67,11 @@ def measure(articles: Path, index: Path, edits: int) -> None:
                     return any(h.id == article_id for h in hits)
 
             latencies.append(wait_for(served))
-            print(f"edit {n}: live in {latencies[-1]:.2f} s ({watcher.status()['seconds']:.2f} s in the watcher)")
+            status = watcher.status()
+            print(
+                f"edit {n}: live in {latencies[-1]:.2f} s ({status['seconds']:.2f} s in the watcher, which began"
+                f" {status['started'] - written:.2f} s after the write)"
+            )
         path.write_text(original.replace("\ncategory:", "\ncategory: [x\nold-category:", 1), encoding="utf-8")
         broken = wait_for(lambda: bool(watcher.status()["findings"]))
     finally:

@@ -271,10 +271,14 @@ def build_index(
                 counting.stop()
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        # A server in this process (the watcher's) need not read the files again: remembered before
+        # the switch (a request may open the new build the moment ``current`` points at it), and
+        # again after the pruning (unlinking an older build's hard links changes the shared files'
+        # ctime, and the next build verifies this one before it links it).
+        remember_verified(final, files_written)
         _switch(root, final)
         _prune(builds, keep=final)
-        # after the pruning: unlinking an older build's hard links changes the shared files' ctime
-        remember_verified(final, files_written)  # a server in this process (the watcher's) need not read them
+        remember_verified(final, files_written)
     return info
 
 
@@ -555,6 +559,12 @@ def write_meta(
 def read_synonyms(build: Path) -> Synonyms:
     data = json.loads((build / SYNONYMS_FILE).read_text(encoding="utf-8"))
     return Synonyms.from_analyzed(data["analyzed"], data["skipped"])
+
+
+def read_digests(build: Path) -> dict[str, str]:
+    """A build's article id -> digest of what was indexed (read-only: parsed once per process, and
+    the build that wrote it already knows it)."""
+    return _read_json(build / tables.TABLES / DIGESTS_FILE)
 
 
 def read_attachment(build: Path, name: str):

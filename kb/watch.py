@@ -54,6 +54,7 @@ class Watcher:
         self.warnings = 0
         self.last_ok: str | None = None
         self.seconds: float | None = None
+        self.started: float | None = None  # time.perf_counter() when the last rebuild began
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -64,6 +65,7 @@ class Watcher:
             "warnings": self.warnings,
             "last_ok": self.last_ok,
             "seconds": self.seconds,
+            "started": self.started,
             "running": self._thread is not None and self._thread.is_alive(),
         }
 
@@ -72,7 +74,7 @@ class Watcher:
         from kb.indexing import build
 
         with self._lock, older_objects_frozen():  # one rebuild at a time, even if changes arrive meanwhile
-            started = time.perf_counter()
+            started = self.started = time.perf_counter()
             corpus, findings = self._check()
             errors = [f for f in findings if f.is_error]
             if corpus is None or errors:
@@ -156,15 +158,12 @@ def older_objects_frozen() -> Iterator[None]:
 def changed_since_live(corpus: Corpus, index_dir: Path) -> set[str] | None:
     """Ids of the articles that differ from the live build (None, all of them, when there is no
     readable build): ``kb.checks.changed_since_build`` with digests remembered per Article."""
-    import json
-
     from indexer.artifact import IndexNotFound, live_path
-    from indexer.build import DIGESTS_FILE
-    from indexer.tables import TABLES
+    from indexer.build import read_digests
     from kb.indexing import index_doc
 
     try:
-        built = json.loads((live_path(index_dir) / TABLES / DIGESTS_FILE).read_text(encoding="utf-8"))
+        built = read_digests(live_path(index_dir))
     except (IndexNotFound, OSError, ValueError):
         return None
     return {a.id for a in corpus.articles if built.get(a.id) != index_doc(a)[1]}
