@@ -70,10 +70,16 @@ class ParseCache:
     # ------------------------------------------------------------------ file states
     def unchanged(self, display: str, stat: os.stat_result) -> str | None:
         """The key of the file at ``display`` if its state is the one recorded with that key, long
-        enough after its last change to be trusted; None means: read and hash it."""
-        if self._file_states is None:
-            self._file_states = self._read_states()
-        found = self._file_states.get(display)
+        enough after its last change to be trusted; None means: read and hash it.
+
+        This process's own state of a file first (the newest it knows; another process's newer one
+        only costs a read): the file's states are read (20,000 rows, ~0.1 s of every watcher save)
+        only when a path is not among them, once per load."""
+        found = _states.get(display)
+        if found is None:
+            if self._file_states is None:
+                self._file_states = self._read_states()
+            found = self._file_states.get(display)
         if found is None or found[:4] != _signature(stat):
             return None
         if max(stat.st_mtime_ns, stat.st_ctime_ns) > found[5] - RACY_NS:

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from kb.articles import Article
-from kb.checks import ERROR, WARNING, Finding
+from kb.checks import ERROR, WARNING, Finding, per_article
 from kb.corpus import Corpus
 
 # Inline links [text](target "title") and reference definitions [label]: target
@@ -26,26 +24,6 @@ REFERENCE_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULT
 ARTICLE_PATH = re.compile(r"^/(agent/)?articles/([^/?#]+)/?$")
 FILE_LINK = re.compile(r"^(?:\.{1,2}/)*(?:[\w.-]+/)*([a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 SHORT_ANSWER_MAX = 150  # characters: about two sentences, what fits under a result on a phone
-REMEMBERED = 100_000  # (article, check) results kept: a few per article of a 20,000-article folder
-
-_remembered: OrderedDict[tuple[int, str], tuple[Article, tuple, list]] = OrderedDict()
-_lock = threading.Lock()
-
-
-def _per_article(article: Article, check: str, settings: tuple, compute: Callable[[], list]) -> list:
-    """``compute()`` for this Article object and ``settings``, remembered while the Article lives."""
-    key = (id(article), check)
-    with _lock:
-        found = _remembered.get(key)
-        if found is not None and found[0] is article and found[1] == settings:
-            return found[2]
-    result = compute()
-    with _lock:
-        _remembered[key] = (article, settings, result)
-        _remembered.move_to_end(key)
-        while len(_remembered) > REMEMBERED:
-            _remembered.popitem(last=False)
-    return result
 
 
 def _body_links(article: Article) -> Iterator[tuple[int, str]]:
@@ -78,7 +56,7 @@ def _article_links(article: Article) -> list[tuple[int, str, str, str]]:
 def check_body_links(corpus: Corpus) -> list[Finding]:
     findings = []
     for article in corpus.articles:
-        for line, target, kind, target_id in _per_article(article, "links", (), lambda a=article: _article_links(a)):
+        for line, target, kind, target_id in per_article(article, "links", (), lambda a=article: _article_links(a)):
             other = corpus.get(target_id)
             if other is None:
                 findings.append(
@@ -128,7 +106,7 @@ def check_short_answers(corpus: Corpus, limit: int = SHORT_ANSWER_MAX) -> list[F
     return [
         finding
         for article in corpus.articles
-        for finding in _per_article(article, "short answer", (limit,), lambda a=article: _short_answer(a, limit))
+        for finding in per_article(article, "short answer", (limit,), lambda a=article: _short_answer(a, limit))
     ]
 
 
@@ -163,7 +141,7 @@ def check_stale(corpus: Corpus, today: dt.date, stale_days: int) -> list[Finding
     return [
         finding
         for article in corpus.articles
-        for finding in _per_article(
+        for finding in per_article(
             article, "stale", (today, stale_days), lambda a=article: _stale(a, today, stale_days)
         )
     ]
@@ -210,7 +188,7 @@ def check_placeholders(corpus: Corpus) -> list[Finding]:
     return [
         finding
         for article in corpus.articles
-        for finding in _per_article(article, "placeholders", (), lambda a=article: _placeholders(a))
+        for finding in per_article(article, "placeholders", (), lambda a=article: _placeholders(a))
     ]
 
 

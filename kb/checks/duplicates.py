@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 
 from indexer.analysis import ngram_texts
 from kb.articles import Article
-from kb.checks import ERROR, WARNING, Finding
+from kb.checks import ERROR, WARNING, Finding, per_article
 from kb.checks.similar import CandidateIndex, candidate_pairs
 from kb.checks.terms import load, terms
 from kb.corpus import Corpus
@@ -31,7 +31,11 @@ _INDEX_LOCK = threading.Lock()
 
 def texts_to_compare(corpus: Corpus) -> list[str]:
     """Every text this check reads as terms: bodies, titles, questions."""
-    return [text for a in corpus.articles for text in (a.text, a.title, *a.questions)]
+    return [
+        text
+        for a in corpus.articles
+        for text in per_article(a, "texts", (), lambda a=a: (a.text, a.title, *a.questions))
+    ]
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
@@ -113,7 +117,9 @@ def _duplicate_questions(articles: list[Article], changed: Collection[str] | Non
     Kiwi may read one verb two ways in two phrasings (잃어버렸어요 → 잃어버리 or 잃), so the
     syllable bigrams the engine also indexes are compared too; the closer of the two counts.
     """
-    asked = [(a, q, line) for a in articles for q, line in _question_lines(a)]
+    asked = [
+        (a, q, line) for a in articles for q, line in per_article(a, "questions", (), lambda a=a: _question_lines(a))
+    ]
     words = [terms(q) for _, q, _ in asked]
     grams = [question_grams(q) for _, q, _ in asked]
     findings = []
