@@ -383,7 +383,7 @@ def read_corpus(build: Path) -> Corpus | None:
         paths = [sidecar_path(build, s.segment_id()) for s in segments]
         if not all(p.exists() for p in paths):
             return None
-        return Corpus.join([(_load_segment(p), list(s.deleted_docs())) for s, p in zip(segments, paths, strict=True)])
+        return Corpus.join([(load_segment(p), list(s.deleted_docs())) for s, p in zip(segments, paths, strict=True)])
     finally:
         ix.close()
 
@@ -392,7 +392,7 @@ _loaded: OrderedDict[tuple[int, int, int, int], SegmentPostings] = OrderedDict()
 KEEP_LOADED = 4  # a full build's two big segments and a small one, and one spare
 
 
-def _load_segment(path: Path) -> SegmentPostings:
+def load_segment(path: Path) -> SegmentPostings:
     """A segment's statistics, loaded once per process: the big segments are the same file (a hard
     link) in every build after a save, and reading 100 MB of them again cost a watcher a third of
     a second per save. Keyed by the file's identity; sidecars are never written again."""

@@ -71,11 +71,14 @@ def corpus_hash(corpus: Corpus) -> str:
     )
 
 
-def build(articles: Path | Corpus, index_dir: Path, *, force: bool = False, progress=None) -> BuildInfo:
+def build(
+    articles: Path | Corpus, index_dir: Path, *, force: bool = False, progress=None, before_switch=None
+) -> BuildInfo:
     """Check every article, then build; a corpus with problems raises before the index is touched.
 
     The build carries the articles as rendered, the categories and the synonyms, so servers
     read nothing else. Pass an already loaded ``Corpus`` to avoid reading the articles twice.
+    ``before_switch``: see ``indexer.build_index`` (the watcher opens the new build with it).
     """
     corpus = articles if isinstance(articles, Corpus) else load_corpus(articles)
     prepared = [index_doc(a) for a in corpus.articles]
@@ -87,4 +90,5 @@ def build(articles: Path | Corpus, index_dir: Path, *, force: bool = False, prog
         attachments=attachments(corpus),
         force=force,
         progress=progress,
+        before_switch=before_switch,
     )

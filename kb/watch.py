@@ -84,7 +84,9 @@ class Watcher:
                 self.echo(f"반영하지 않음: 오류 {len(errors)}건. 고객에게는 마지막으로 반영된 버전이 보입니다.")
                 return False
             try:
-                info = build(corpus, self.settings.index_dir)
+                info = build(
+                    corpus, self.settings.index_dir, before_switch=self.live.prepare if self.live is not None else None
+                )
             except Exception as error:  # a full disk, a lock: keep watching, keep serving the old build
                 log.exception("build failed")
                 self.findings = [Finding(str(self.settings.index_dir), 0, f"색인을 만들지 못했습니다: {error}")]

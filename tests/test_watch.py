@@ -150,3 +150,38 @@ def test_the_watcher_reports_what_a_full_check_reports_for_the_changed_articles(
     assert any("수정되지 않았습니다" in f.message and f.path == str(edited) for f in found)
     assert found == [f for f in full if f not in pairwise or involves_a_changed_article(f)]
     assert watcher.rebuild() is False  # the broken link and the copy are errors: nothing went live
+
+
+def test_the_watcher_opens_the_new_build_before_it_goes_live(settings, live, monkeypatch):
+    """No request opens a build the watcher made: it is opened before ``current`` points at it, and
+    the first request after the switch finds it ready. A build that does not open never goes live."""
+    import kb.snapshot
+
+    watcher = Watcher(settings, live, echo=lambda line: None)
+    path = settings.articles_dir / "lost-cards" / "lost-report.md"
+    text = path.read_text(encoding="utf-8")
+    opened: list[tuple[str, bool]] = []
+    original = kb.snapshot.Snapshot.open.__func__
+
+    def recording(cls, build, previous=None):
+        opened.append((build.name, (settings.index_dir / "current").resolve() == build))
+        return original(cls, build, previous)
+
+    monkeypatch.setattr(kb.snapshot.Snapshot, "open", classmethod(recording))
+    path.write_text(text.replace(TITLE_LINE, "title: 미리 연 제목입니다"), "utf-8")
+    assert watcher.rebuild() is True
+    assert len(opened) == 1 and opened[0][1] is False  # opened once, before it was live
+    assert title_of(live, "lost-report") == "미리 연 제목입니다" and len(opened) == 1
+
+    before = (settings.index_dir / "current").resolve()
+    folders = sorted(p.name for p in (settings.index_dir / "builds").iterdir())
+
+    def broken(cls, build, previous=None):
+        raise kb.snapshot.DamagedBuild(f"{build}: cannot open")
+
+    monkeypatch.setattr(kb.snapshot.Snapshot, "open", classmethod(broken))
+    path.write_text(text.replace(TITLE_LINE, "title: 열리지 않는 빌드"), "utf-8")
+    assert watcher.rebuild() is False
+    assert (settings.index_dir / "current").resolve() == before
+    assert title_of(live, "lost-report") == "미리 연 제목입니다"
+    assert sorted(p.name for p in (settings.index_dir / "builds").iterdir()) == folders  # nothing left behind
