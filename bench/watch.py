@@ -31,16 +31,16 @@ from kb.snapshot import LiveBuild, warm_up  # noqa: E402
 from kb.watch import Watcher  # noqa: E402
 
 
-def wait_for(condition, seconds: float = 600) -> float:
+def wait_for(condition, seconds: float = 600, poll: float = 0.01) -> float:
     started = time.perf_counter()
     while not condition():
         if time.perf_counter() - started > seconds:
             raise SystemExit(f"not live within {seconds}s")
-        time.sleep(0.01)
+        time.sleep(poll)
     return time.perf_counter() - started
 
 
-def measure(articles: Path, index: Path, edits: int) -> None:
+def measure(articles: Path, index: Path, edits: int, poll: float = 0.01) -> None:
     settings = Settings(articles_dir=articles, index_dir=index)
     build(settings.articles_dir, settings.index_dir)
     live = LiveBuild(settings.index_dir)
@@ -66,7 +66,7 @@ def measure(articles: Path, index: Path, edits: int) -> None:
                     hits = snapshot.search(word, limit=5, audiences=("public", "internal")).hits
                     return any(h.id == article_id for h in hits)
 
-            latencies.append(wait_for(served))
+            latencies.append(wait_for(served, poll=poll))
             status = watcher.status()
             print(
                 f"edit {n}: live in {latencies[-1]:.2f} s ({status['seconds']:.2f} s in the watcher, which began"
@@ -94,14 +94,22 @@ def main() -> None:
         "--articles", type=Path, help="an articles folder to edit in place (default: a copy of the sample)"
     )
     parser.add_argument("--index", type=Path, help="its index folder (with --articles)")
+    parser.add_argument(
+        "--poll-ms",
+        type=float,
+        default=10,
+        help="search for the new word every this many ms (each search runs in the watcher's process and"
+        " takes the interpreter's lock from it for a few ms: 10, the default, is a busy server)",
+    )
     args = parser.parse_args()
+    poll = args.poll_ms / 1000
     if args.articles:
-        measure(args.articles, args.index or args.articles.parent / "index", args.edits)
+        measure(args.articles, args.index or args.articles.parent / "index", args.edits, poll)
         return
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp)
         shutil.copytree(REPO / "articles", root / "articles")
-        measure(root / "articles", root / "index", args.edits)
+        measure(root / "articles", root / "index", args.edits, poll)
 
 
 if __name__ == "__main__":

@@ -58,6 +58,7 @@ class Watcher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._ready = False  # the live build's statistics loaded for the next save
 
     def status(self) -> dict:
         return {
@@ -93,6 +94,8 @@ class Watcher:
                 self.echo(str(self.findings[0]))
                 return False
             self._warm()
+            if info.skipped and not self._ready:
+                self._ready = _load_build_statistics(self.settings.index_dir)
             self.findings, self.warnings = [], len(findings)
             self.seconds = time.perf_counter() - started
             self.last_ok = time.strftime("%H:%M:%S")
@@ -142,6 +145,24 @@ class Watcher:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+def _load_build_statistics(index_dir: Path) -> bool:
+    """Read what the first incremental build needs of the live build (its segments' statistics,
+    ~100 MB at 20,000 articles, and its digests and document table) when the watcher starts (the
+    build skipped: nothing changed), so the first save does not pay for it (~1 s). Kept in the
+    build's per-process caches (``indexer.postings``, ``indexer.build``)."""
+    from indexer.artifact import IndexNotFound, live_path
+    from indexer.build import read_digests
+    from indexer.postings import read_corpus
+
+    try:
+        build = live_path(index_dir)
+        read_corpus(build)
+        read_digests(build)
+        return True
+    except (IndexNotFound, OSError, ValueError):
+        return False
 
 
 @contextmanager
