@@ -49,6 +49,16 @@ def memory_mb(pid: int) -> tuple[float, float]:
         return 0.0, 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process so far; 0 for one that is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def available_gb() -> float:
     with open("/proc/meminfo") as meminfo:
         for line in meminfo:
@@ -62,6 +72,9 @@ def main() -> int:
     parser.add_argument("--interval", type=float, default=2.0, help="seconds between samples (reading /proc costs CPU)")
     parser.add_argument("--log", type=Path, help="every sample: seconds, processes, RSS MB, PSS MB, GB available")
     parser.add_argument("--abort-below-gb", type=float, help="kill the command if MemAvailable falls under this")
+    parser.add_argument(
+        "--cpu-log", type=Path, help="every sample: seconds, load average, pid:CPU seconds of each process"
+    )
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -71,6 +84,7 @@ def main() -> int:
     lowest = available_gb()
     aborted = False
     log = open(args.log, "w", encoding="utf-8") if args.log else None
+    cpu_log = open(args.cpu_log, "w", encoding="utf-8") if args.cpu_log else None
     try:
         while child.poll() is None:
             pids = tree(child.pid)
@@ -81,6 +95,10 @@ def main() -> int:
             if log:
                 log.write(f"{time.monotonic() - started:.1f}\t{len(pids)}\t{rss:.0f}\t{pss:.0f}\t{avail:.2f}\n")
                 log.flush()
+            if cpu_log:  # which process worked when: where a build's wall time went
+                cpus = " ".join(f"{pid}:{cpu_seconds(pid):.0f}" for pid in pids)
+                cpu_log.write(f"{time.monotonic() - started:.1f}\t{os.getloadavg()[0]:.2f}\t{cpus}\n")
+                cpu_log.flush()
             if args.abort_below_gb is not None and avail < args.abort_below_gb:
                 print(f"memory_watch: {avail:.1f} GB available < {args.abort_below_gb} GB: killing", file=sys.stderr)
                 os.killpg(child.pid, signal.SIGKILL)
@@ -89,8 +107,9 @@ def main() -> int:
             time.sleep(args.interval)
         code = child.wait()
     finally:
-        if log:
-            log.close()
+        for opened in (log, cpu_log):
+            if opened:
+                opened.close()
     print(
         f"memory_watch: {time.monotonic() - started:.1f} s, peak tree RSS {peak_rss:.0f} MB, peak tree PSS "
         f"{peak_pss:.0f} MB, lowest MemAvailable {lowest:.1f} GB{' (ABORTED)' if aborted else ''}",
