@@ -58,6 +58,13 @@ class SegmentPostings:
     def __len__(self) -> int:
         return len(self.ids)
 
+    @cached_property
+    def run_starts(self) -> np.ndarray:
+        """The first row of each run of one (kind, term, document): a joined corpus takes these of
+        its segments (the big ones are the same objects save after save) instead of comparing all
+        its rows again (``Corpus.groups``)."""
+        return _run_starts(self.term, self.doc, self.field >= KINDS)
+
     @classmethod
     def empty(cls) -> SegmentPostings:
         nothing = np.empty(0, np.int32)
@@ -267,12 +274,18 @@ class Corpus:
     doc: np.ndarray
     tf: np.ndarray
     lengths: np.ndarray  # (len(FIELDS), documents)
+    run_starts: np.ndarray | None = None  # of ``groups``, when the segments knew theirs
 
     @classmethod
     def join(cls, segments: Sequence[tuple[SegmentPostings, Sequence[int]]]) -> Corpus:
         """``segments``: each segment's statistics and its deleted local document numbers, in
         Whoosh's segment order (document numbers run on from one segment to the next)."""
         joined = SegmentPostings.concat([s for s, _ in segments])
+        starts, rows = [], 0
+        wide = sum(len(segment.term) for segment, _ in segments) >= 2**31
+        for segment, _ in segments:  # a run never spans two segments: their documents differ
+            starts.append((segment.run_starts.astype(np.int64) if wide else segment.run_starts) + rows)
+            rows += len(segment.term)
         live = np.ones(len(joined), dtype=bool)
         base = 0
         for segment, deleted in segments:
@@ -294,6 +307,7 @@ class Corpus:
             joined.doc,
             joined.tf,
             joined.lengths,
+            np.concatenate(starts) if starts else None,
         )
 
     @property
@@ -324,16 +338,23 @@ class Corpus:
     @cached_property
     def groups(self) -> Groups:
         """The rows grouped by (kind, term, document): one posting of a score row each."""
-        term, doc, kind = self.term, self.doc, self.field >= KINDS
+        term, doc = self.term, self.doc
         if not len(term):
             nothing = np.empty(0, np.int64)
             return Groups(nothing, nothing, nothing.astype(np.int32), nothing.astype(np.int32), nothing.astype(bool))
-        new = np.ones(len(term), dtype=bool)
-        new[1:] = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1]) | (kind[1:] != kind[:-1])
-        index = np.int32 if len(term) < 2**31 else np.int64  # 40 million rows at 100,000 articles: halves these
-        start = np.flatnonzero(new).astype(index)
+        start = self.run_starts if self.run_starts is not None else _run_starts(term, doc, self.field >= KINDS)
         size = np.diff(np.append(start, len(term))).astype(np.int8)  # one row per field at most
-        return Groups(start, size, term[start], doc[start], kind[start])
+        return Groups(start, size, term[start], doc[start], self.field[start] >= KINDS)
+
+
+def _run_starts(term: np.ndarray, doc: np.ndarray, kind: np.ndarray) -> np.ndarray:
+    """First row of each run of rows with the same (kind, term, document)."""
+    index = np.int32 if len(term) < 2**31 else np.int64  # 40 million rows at 100,000 articles: halves these
+    if not len(term):
+        return np.empty(0, index)
+    new = np.ones(len(term), dtype=bool)
+    new[1:] = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1]) | (kind[1:] != kind[:-1])
+    return np.flatnonzero(new).astype(index)
 
 
 @dataclass

@@ -254,14 +254,17 @@ def _vocabulary_of(corpus: Corpus, frequencies: np.ndarray) -> dict[str, int]:
 
 def _head_weights(corpus: Corpus, frequencies: np.ndarray) -> TermWeights:
     """``TermWeights.from_reader`` from the statistics: per term, the live articles whose head holds it
-    (a run of one (term, document) with a row in a head field; no sort of the rows)."""
+    (a run of one (term, document) with a row in a head field; no sort of the rows). The head fields
+    come first in FIELDS and a run's rows are in field order, so a run has a head row if and only
+    if its first row is one (the other rows are not looked at: ~0.1 s of every save at 20,000)."""
     groups = corpus.groups
     is_head = np.zeros(len(FIELDS), dtype=bool)
     is_head[[FIELDS.index(f) for f in HEAD_FIELDS]] = True
-    head = is_head[corpus.field]
-    holds = head[groups.start]
-    for runs, rows in groups.later_rows():
-        holds[runs] |= head[rows]
+    holds = is_head[corpus.field[groups.start]]
+    if not all(is_head[: len(HEAD_FIELDS)]):  # another field order: look at every row of a run
+        head = is_head[corpus.field]
+        for runs, rows in groups.later_rows():
+            holds[runs] |= head[rows]
     holds &= corpus.live[groups.doc] & ~groups.kind
     holders = np.bincount(groups.term[holds], minlength=len(corpus.vocabulary))
     order = _in_field_order(corpus, frequencies[[FIELDS.index(f) for f in HEAD_FIELDS]] > 0)

@@ -205,6 +205,23 @@ def test_a_killed_incremental_build_damages_neither_the_live_nor_the_previous_bu
     assert not list((index / "builds").glob("*.tmp"))
 
 
+def test_a_joined_corpus_takes_its_runs_from_its_segments(articles, tmp_path):
+    """The runs of an incremental build's statistics (several segments, deletions) as its
+    segments know them equal the runs found by comparing every row."""
+    import dataclasses
+
+    from indexer.postings import read_corpus
+
+    index = tmp_path / "ix"
+    build(articles, index)
+    edit(sorted(articles.rglob("*.md"))[2], "\n\n", "\n\n새 문장을 더했습니다.\n\n")
+    corpus = read_corpus(Path(build(articles, index).path))
+    assert corpus.run_starts is not None
+    mine, reference = corpus.groups, dataclasses.replace(corpus, run_starts=None).groups
+    for name in ("start", "size", "term", "doc", "kind"):
+        assert getattr(mine, name).tolist() == getattr(reference, name).tolist(), name
+
+
 def test_tables_from_the_statistics_equal_the_tables_read_off_the_index(articles, tmp_path):
     from whoosh import index as whoosh_index
 
