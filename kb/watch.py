@@ -158,7 +158,9 @@ def _load_build_statistics(index_dir: Path) -> bool:
 
     try:
         build = live_path(index_dir)
-        read_corpus(build)
+        corpus = read_corpus(build)
+        if corpus is not None:
+            corpus.groups  # noqa: B018 (each segment's runs, kept with its statistics)
         read_digests(build)
         return True
     except (IndexNotFound, OSError, ValueError):
