@@ -4,14 +4,17 @@ watchfiles (inotify/FSEvents through Rust's notify, not a polling loop of ours) 
 each batch is checked like ``kb check`` (without the slow ranking checks) and, when nothing is
 an error, built through the same path as ``kb index`` (``kb.indexing.build``: a new build beside
 the live one, then an atomic switch). The server's snapshot follows ``current``; the watcher opens
-the new snapshot itself, so no customer request waits for it. While a build runs, and whenever
+the new snapshot itself before the switch (``LiveBuild.prepare``), so no customer request waits
+for it. While a build runs, and whenever
 a file is broken, the previous build keeps serving: the problems are printed as
 ``path:line: message`` and shown on the editor pages until the file is fixed.
 
-Why a save goes live in about a second at 20,000 articles: the corpus is loaded through the
-parse cache's file states (unchanged files are neither read nor parsed: ``kb/parse_cache.py``),
-the cross-article checks look only at the articles that differ from the live build (their
-digests are remembered per Article: ``kb.indexing.index_doc``), and the build is incremental.
+Why a save goes live in about two seconds at 20,000 articles (docs/benchmarks.md, fourth pass):
+the corpus is loaded through the parse cache's file states (unchanged files are neither read nor
+parsed: ``kb/parse_cache.py``), the cross-article checks look only at the articles that differ
+from the live build (their digests are remembered per Article: ``kb.indexing.index_doc``), from
+indexes and findings kept between saves (``kb/checks``), and the build is incremental (one shard
+of the articles written, the rest linked; the tables derived again in numpy: most of what is left).
 A watchfiles event only says "look again": whatever it missed (a folder moved, a rename) the
 next load finds, since every file's state is looked at each time.
 """
