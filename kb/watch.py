@@ -74,28 +74,40 @@ class Watcher:
         }
 
     def rebuild(self) -> bool:
-        """Check the folder and, if nothing is an error, build and switch; returns whether it went live."""
+        """Check the folder and, if nothing is an error, build and switch; returns whether it went live.
+
+        The checks run beside the build, in a thread of their own, and the build waits for their
+        verdict just before its switch (``before_switch``): the table step is numpy, which lets go
+        of the interpreter's lock, so on two cores the checks cost a save little. A build the checks
+        refuse is removed without ever being live."""
         from kb.indexing import build
 
         with self._lock, older_objects_frozen():  # one rebuild at a time, even if changes arrive meanwhile
             started = self.started = time.perf_counter()
-            corpus, findings = self._check()
-            errors = [f for f in findings if f.is_error]
-            if corpus is None or errors:
-                self.findings = errors
-                for finding in errors:
-                    self.echo(str(finding))
-                self.echo(f"반영하지 않음: 오류 {len(errors)}건. 고객에게는 마지막으로 반영된 버전이 보입니다.")
-                return False
+            corpus, problems = self._load()
+            if corpus is None:
+                return self._refuse(problems)
+            checks = _Beside(run_checks, corpus, changed=changed_since_live(corpus, self.settings.index_dir))
+
+            def verdict(folder: Path) -> None:
+                if any(f.is_error for f in checks.result()):
+                    raise _Refused
+                if self.live is not None:
+                    self.live.prepare(folder)
+
             try:
-                info = build(
-                    corpus, self.settings.index_dir, before_switch=self.live.prepare if self.live is not None else None
-                )
+                info = build(corpus, self.settings.index_dir, before_switch=verdict)
+            except _Refused:
+                return self._refuse(checks.result())
             except Exception as error:  # a full disk, a lock: keep watching, keep serving the old build
+                checks.result(wait_only=True)
                 log.exception("build failed")
                 self.findings = [Finding(str(self.settings.index_dir), 0, f"색인을 만들지 못했습니다: {error}")]
                 self.echo(str(self.findings[0]))
                 return False
+            findings = checks.result()
+            if any(f.is_error for f in findings):  # nothing changed, so nothing was switched: report them
+                return self._refuse(findings)
             self._warm()
             if info.skipped and not self._ready:
                 self._ready = _load_build_statistics(self.settings.index_dir)
@@ -106,9 +118,17 @@ class Watcher:
             self.echo(f"{what} ({self.seconds:.1f}초, 경고 {self.warnings}건)")
             return True
 
-    def _check(self) -> tuple[Corpus | None, list[Finding]]:
-        """``kb check`` without the ranking checks (``check_folder``), comparing only the articles
-        that differ from the live build with the others."""
+    def _refuse(self, findings: list[Finding]) -> bool:
+        errors = [f for f in findings if f.is_error]
+        self.findings = errors
+        for finding in errors:
+            self.echo(str(finding))
+        self.echo(f"반영하지 않음: 오류 {len(errors)}건. 고객에게는 마지막으로 반영된 버전이 보입니다.")
+        return False
+
+    def _load(self) -> tuple[Corpus | None, list[Finding]]:
+        """The folder as ``kb check`` loads it (problems as findings), with the checks' terms ready
+        (Kiwi, when a text is new, runs here and not beside the build)."""
         settings = self.settings
         try:
             corpus = load_corpus(
@@ -119,7 +139,15 @@ class Watcher:
         except CorpusError as error:
             return None, problems_as_findings(error)
         load_terms(corpus, settings.index_dir)
-        return corpus, run_checks(corpus, changed=changed_since_live(corpus, settings.index_dir))
+        return corpus, []
+
+    def _check(self) -> tuple[Corpus | None, list[Finding]]:
+        """``kb check`` without the ranking checks (``check_folder``), comparing only the articles
+        that differ from the live build with the others."""
+        corpus, problems = self._load()
+        if corpus is None:
+            return None, problems
+        return corpus, run_checks(corpus, changed=changed_since_live(corpus, self.settings.index_dir))
 
     def _warm(self) -> None:
         """Open the new build now, in this thread, so the next customer request finds it ready."""
@@ -148,6 +176,35 @@ class Watcher:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+class _Refused(Exception):
+    """The checks found an error: the build they ran beside must not go live."""
+
+
+class _Beside:
+    """``function(*args, **kwargs)`` in a thread of its own; ``result()`` waits for it (and raises
+    what it raised)."""
+
+    def __init__(self, function, *args, **kwargs):
+        self._outcome: tuple = ()
+        self._thread = threading.Thread(
+            target=self._run, args=(function, args, kwargs), name="kb-watch-checks", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, function, args, kwargs) -> None:
+        try:
+            self._outcome = (function(*args, **kwargs), None)
+        except BaseException as error:  # handed to the waiting thread
+            self._outcome = (None, error)
+
+    def result(self, wait_only: bool = False):
+        self._thread.join()
+        value, error = self._outcome
+        if error is not None and not wait_only:
+            raise error
+        return value
 
 
 def _load_build_statistics(index_dir: Path) -> bool:

@@ -149,7 +149,15 @@ def test_the_watcher_reports_what_a_full_check_reports_for_the_changed_articles(
     assert any("no-such-article" in f.message and f.is_error for f in found)
     assert any("수정되지 않았습니다" in f.message and f.path == str(edited) for f in found)
     assert found == [f for f in full if f not in pairwise or involves_a_changed_article(f)]
+    live_build = (settings.index_dir / "current").resolve()
+    folders = sorted(p.name for p in (settings.index_dir / "builds").iterdir())
     assert watcher.rebuild() is False  # the broken link and the copy are errors: nothing went live
+    assert sorted(f.message for f in watcher.status()["findings"]) == sorted(f.message for f in found if f.is_error)
+    # the build made beside the checks was thrown away: the live build and the folder are as they were
+    assert (settings.index_dir / "current").resolve() == live_build
+    assert sorted(p.name for p in (settings.index_dir / "builds").iterdir()) == folders
+    with live.snapshot() as snapshot:
+        assert snapshot.get("lost-report-copy") is None
 
 
 def test_the_watcher_opens_the_new_build_before_it_goes_live(settings, live, monkeypatch):
