@@ -35,12 +35,12 @@ def _settings(articles_dir=None, index_dir=None) -> Settings:
     return Settings.from_env(articles_dir=articles_dir, index_dir=index_dir)
 
 
-def _load(settings: Settings, meanwhile=None):
+def _load(settings: Settings):
     from kb.corpus import load_corpus
 
     try:
         cache = settings.index_dir / "cache" / "articles.sqlite"
-        return load_corpus(settings.articles_dir, settings.max_article_bytes, cache_file=cache, meanwhile=meanwhile)
+        return load_corpus(settings.articles_dir, settings.max_article_bytes, cache_file=cache)
     except CorpusError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -119,10 +119,10 @@ def new(articles_dir, index_dir, category, title, questions, tags, audience, art
 def index(articles_dir, index_dir, force):
     """Check the articles and build the search index (switched in atomically)."""
     from kb.build_progress import build_progress
-    from kb.indexing import build, prepare_analyzer
+    from kb.indexing import build
 
     settings = _settings(articles_dir, index_dir)
-    corpus = _load(settings, meanwhile=prepare_analyzer)  # Kiwi loads while many articles are parsed
+    corpus = _load(settings)
     with build_progress() as progress:
         info = build(corpus, settings.index_dir, force=force, progress=progress)
     if info.repaired:

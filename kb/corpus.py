@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISLNK, S_ISREG
@@ -230,16 +229,11 @@ def too_big(path: str | Path, limit: int, size: int | None = None) -> Problem | 
     )
 
 
-def load_corpus(
-    root: str | Path,
-    max_article_bytes: int = MAX_ARTICLE_BYTES,
-    cache_file: Path | None = None,
-    meanwhile: Callable[[], object] | None = None,
-) -> Corpus:
+def load_corpus(root: str | Path, max_article_bytes: int = MAX_ARTICLE_BYTES, cache_file: Path | None = None) -> Corpus:
     """Read and check everything; raise CorpusError listing every problem found.
 
     Files parsed before with the same bytes come from the parse cache (this process's, and
-    ``cache_file`` if given: ``kb/parse_cache.py``). ``meanwhile``: see ``parse_many``."""
+    ``cache_file`` if given: ``kb/parse_cache.py``)."""
     root = Path(root)
     if not root.is_dir():
         raise CorpusError([Problem(str(root), 0, "articles folder does not exist")])
@@ -285,8 +279,7 @@ def load_corpus(
         if known.get(cache_key) is None and data is None and cache_key is not None:
             files[i] = (display, *_read(Path(display), display))  # its state was known, its article is not
     # every file not in the cache, parsed on every core when there are many (kb/parse_many.py)
-    todo = [(Path(d), d, data) for d, data, k in files if k is None or known.get(k) is None]
-    parsed = iter(parse_many(todo, meanwhile))
+    parsed = iter(parse_many([(Path(d), d, data) for d, data, k in files if k is None or known.get(k) is None]))
     articles: list[Article] = []
     for *_, cache_key in files:
         article = known.get(cache_key) if cache_key else None

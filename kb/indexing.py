@@ -60,16 +60,6 @@ def index_doc(article: Article) -> tuple[IndexDoc, str]:
     return doc, digest
 
 
-def prepare_analyzer() -> None:
-    """Load Kiwi and make its first call (~2 s, and as long again for its lazy set-up), as a
-    build does before its writers fork and share it. `kb index` does it while other processes
-    parse the articles (``load_corpus``'s ``meanwhile``): from nothing at 20,000, ~5 s the
-    build spent on one core after the parsing, the other idle."""
-    from indexer.analysis import unknown_word_id
-
-    unknown_word_id()
-
-
 def corpus_hash(corpus: Corpus) -> str:
     """The content hash a build of ``corpus`` gets: equal hashes, same build."""
     prepared = [index_doc(a) for a in corpus.articles]

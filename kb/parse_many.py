@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from kb.articles import Article, Problem, parse_article
@@ -24,12 +24,9 @@ File = tuple[Path, str, "bytes | None"]  # path, name shown in problems, the byt
 Parsed = tuple["Article | None", list[Problem]]
 
 
-def parse_many(files: Sequence[File], meanwhile: Callable[[], object] | None = None) -> list[Parsed]:
+def parse_many(files: Sequence[File]) -> list[Parsed]:
     """``parse_article`` of every file, in order; in one process per core for many files (only
-    where forking is safe: no other Python thread, so not inside a running server).
-
-    ``meanwhile``: work this process does while the others parse (only then: parsing here,
-    it is not called). `kb index` from nothing loads Kiwi then, which it did alone afterwards."""
+    where forking is safe: no other Python thread, so not inside a running server)."""
     processes = min(MAX_PROCESSES, os.cpu_count() or 1)
     if (
         len(files) < PARALLEL_MIN_FILES
@@ -41,10 +38,7 @@ def parse_many(files: Sequence[File], meanwhile: Callable[[], object] | None = N
     bounds = [len(files) * i // processes for i in range(processes + 1)]
     shares = [files[bounds[i] : bounds[i + 1]] for i in range(processes)]
     with multiprocessing.get_context("fork").Pool(processes) as pool:
-        results = pool.map_async(_parse_share, shares)
-        if meanwhile is not None:
-            meanwhile()
-        return [parsed for share in results.get() for parsed in share]
+        return [parsed for share in pool.map(_parse_share, shares) for parsed in share]
 
 
 def _parse_share(files: Sequence[File]) -> list[Parsed]:
