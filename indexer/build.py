@@ -139,7 +139,7 @@ def content_hash(
     """A hash of everything that reaches the build, so an unchanged corpus is not rebuilt."""
     digests = digests if digests is not None else {d.id: doc_digest(d) for d in docs}
     if attachment_digests is None:
-        attachment_digests = {name: _sha256(text) for name, text in serialize(attachments).items()}
+        attachment_digests = {name: _text_sha256(text) for name, text in serialize(attachments).items()}
     digest = hashlib.sha256(f"{ANALYZER_VERSION}/{FORMAT_VERSION}/{engine_fingerprint()}".encode())
     for doc_id in sorted(digests):
         digest.update(f"{doc_id}\0{digests[doc_id]}\0".encode())
@@ -150,6 +150,11 @@ def content_hash(
 
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _text_sha256(text: str) -> str:
+    """A build file's sha256: a ``JSONText`` that carries its own (an unchanged shard) is not hashed again."""
+    return getattr(text, "sha256", None) or _sha256(text)
 
 
 @dataclass
@@ -187,7 +192,7 @@ def build_index(
     root.mkdir(parents=True, exist_ok=True)
     digests = dict(digests) if digests is not None else {doc.id: doc_digest(doc) for doc in docs}
     files = serialize(attachments)
-    file_digests = {name: getattr(text, "sha256", None) or _sha256(text) for name, text in files.items()}
+    file_digests = {name: _text_sha256(text) for name, text in files.items()}
     digest = content_hash(docs, synonyms, digests=digests, attachment_digests=file_digests)
     with _build_lock(root):
         builds = root / "builds"
@@ -529,7 +534,7 @@ def write_app_files(
     app.mkdir()
     for name, text in files.items():
         relative = f"{APP_FOLDER}/{name}.json"
-        sha = (file_digests or {}).get(name) or _sha256(text)
+        sha = (file_digests or {}).get(name) or _text_sha256(text)
         if _link_if_same(
             previous,
             folder,

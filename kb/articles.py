@@ -59,6 +59,8 @@ class Article:
     lines: dict[str, int] = field(default_factory=dict)
     # line of each item of a list key (questions, tags, related), for findings that point at one question
     item_lines: dict[str, list[int]] = field(default_factory=dict)
+    # What each check found in this article (kb.checks.per_article): lives and dies with the Article.
+    check_results: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def is_public(self) -> bool:

@@ -62,8 +62,13 @@ def to_html(text: str) -> str:
         raw = renderer.convert(text)
     finally:
         renderer.reset()  # nothing of this text is left for the next (markdown.markdown's fresh instance)
+    return sanitize(raw)
+
+
+def sanitize(raw_html: str) -> str:
+    """Only the tags, attributes and link schemes an answer needs reach a page."""
     return nh3.clean(
-        raw,
+        raw_html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto", "tel"},

@@ -87,7 +87,7 @@ class Watcher:
             corpus, problems = self._load()
             if corpus is None:
                 return self._refuse(problems)
-            checks = _Beside(run_checks, corpus, changed=changed_since_live(corpus, self.settings.index_dir))
+            checks = _Beside(self._check, corpus)
 
             def verdict(folder: Path) -> None:
                 if any(f.is_error for f in checks.result()):
@@ -141,13 +141,10 @@ class Watcher:
         load_terms(corpus, settings.index_dir)
         return corpus, []
 
-    def _check(self) -> tuple[Corpus | None, list[Finding]]:
+    def _check(self, corpus: Corpus) -> list[Finding]:
         """``kb check`` without the ranking checks (``check_folder``), comparing only the articles
         that differ from the live build with the others."""
-        corpus, problems = self._load()
-        if corpus is None:
-            return None, problems
-        return corpus, run_checks(corpus, changed=changed_since_live(corpus, self.settings.index_dir))
+        return run_checks(corpus, changed=changed_since_live(corpus, self.settings.index_dir))
 
     def _warm(self) -> None:
         """Open the new build now, in this thread, so the next customer request finds it ready."""

@@ -136,7 +136,9 @@ def test_the_watcher_reports_what_a_full_check_reports_for_the_changed_articles(
         + "\n[없는 문서](/articles/no-such-article)\n",
         encoding="utf-8",
     )
-    _, found = watcher._check()
+    corpus, problems = watcher._load()
+    assert corpus is not None and not problems
+    found = watcher._check(corpus)
     _, full = check_folder(folder, search=False)
     changed = {"lost-report", "lost-report-copy", "pay-declined"}
     paths = {str(p) for p in folder.rglob("*.md") if any(f"id: {i}\n" in p.read_text("utf-8") for i in changed)}

@@ -11,8 +11,6 @@ suggested fix; errors fail ``kb check``.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,28 +19,15 @@ from kb.articles import Article, CorpusError
 from kb.config import Settings
 from kb.corpus import MAX_ARTICLE_BYTES, Corpus, load_corpus
 
-REMEMBERED = 200_000  # (article, check) results kept: six per article of a 20,000-article folder
-
-_remembered: OrderedDict[tuple[int, str], tuple[Article, tuple, Sequence]] = OrderedDict()
-_lock = threading.Lock()
-
 
 def per_article(article: Article, check: str, settings: tuple, compute: Callable[[], Sequence]) -> Sequence:
-    """``compute()`` for this Article object and ``settings``, remembered while the Article lives:
-    the parse cache hands the same Article to every load of an unchanged file, and the watcher
-    checks after every save (what one article gives never changes while it lives)."""
-    key = (id(article), check)
-    with _lock:
-        found = _remembered.get(key)
-        if found is not None and found[0] is article and found[1] == settings:
-            return found[2]
-    result = compute()
-    with _lock:
-        _remembered[key] = (article, settings, result)
-        _remembered.move_to_end(key)
-        while len(_remembered) > REMEMBERED:
-            _remembered.popitem(last=False)
-    return result
+    """``compute()`` for this Article object and ``settings``, kept on the Article: the parse cache
+    hands the same Article to every load of an unchanged file, and the watcher checks after every
+    save (what one article gives never changes while it lives)."""
+    found = article.check_results.get(check)
+    if found is None or found[0] != settings:
+        found = article.check_results[check] = (settings, compute())
+    return found[1]
 
 
 ERROR = "error"
