@@ -228,3 +228,37 @@ def test_ranking_checks_on_a_changed_folder_build_on_the_live_build(corpus, tmp_
     assert os.readlink(index / "current") == live and sorted(os.listdir(index / "builds")) == builds
     assert list(tmp_path.glob(".kb-check-*")) == [running]  # ours and the killed one's are gone
     assert meta["incremental"] and meta["changed"] == 1
+
+
+def test_ranking_checks_build_from_nothing_when_the_live_build_is_removed_under_them(corpus, tmp_path, monkeypatch):
+    """A watcher beside `kb check` keeps two builds: two saves during the check remove the build its
+    throwaway index was linking from. The check then builds from nothing instead of stopping."""
+    import shutil
+
+    import indexer.build
+    from indexer.artifact import read_build_meta
+    from kb.checks.engine import engine_for
+    from kb.checks.retrieval import check_retrieval
+    from kb.indexing import build
+
+    index = tmp_path / "index"
+    build(load_corpus(corpus), index)
+    path = corpus / "points" / "pts-cash-out.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("questions: [포인트 현금화]", "questions: [해외 결제 방법]"), "utf-8"
+    )
+    loaded = load_corpus(corpus)
+    link_segments, pruned = indexer.build.link_segments, []
+
+    def pruned_while_linking(previous, staging):
+        shutil.rmtree(previous)  # what the watcher's prune does to the oldest build
+        pruned.append(previous)
+        link_segments(previous, staging)
+
+    monkeypatch.setattr(indexer.build, "link_segments", pruned_while_linking)
+    with engine_for(loaded, index) as engine:
+        meta = read_build_meta(engine.path)
+        found = [str(f) for f in check_retrieval(loaded, engine, top=1)]
+    assert pruned and not meta["incremental"]
+    assert any("'pay-overseas'" in f for f in found)
+    assert not list(tmp_path.glob(".kb-check-*"))

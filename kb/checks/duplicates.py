@@ -15,7 +15,7 @@ from indexer.analysis import ngram_texts
 from kb.articles import Article
 from kb.checks import ERROR, WARNING, Finding, per_article
 from kb.checks.similar import CandidateIndex, candidate_pairs
-from kb.checks.terms import load, terms
+from kb.checks.terms import load, remember, terms
 from kb.corpus import Corpus
 
 COPY_SIMILARITY = 0.9  # Jaccard of body terms: a copy with a few words changed
@@ -44,9 +44,8 @@ def question_grams(text: str) -> frozenset[str]:
     making them again for all 20,000 articles' titles and questions took ~1 s of each save."""
     found = _GRAMS.get(text)
     if found is None:
-        if len(_GRAMS) >= MAX_GRAMS_REMEMBERED:
-            _GRAMS.clear()
-        found = _GRAMS[text] = frozenset(ngram_texts(text))
+        found = frozenset(ngram_texts(text))
+        remember(_GRAMS, {text: found}, MAX_GRAMS_REMEMBERED)
     return found
 
 

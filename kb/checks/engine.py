@@ -41,13 +41,34 @@ def engine_for(corpus: Corpus, index_dir: Path | None = None) -> Iterator[object
             finally:
                 engine.close()
             return
-    with _throwaway_root(index_dir) as temp:
-        build(corpus, temp)
-        engine = SearchEngine(temp)
+    with contextlib.ExitStack() as stack:
+        engine = _throwaway_engine(corpus, index_dir, stack)
         try:
             yield engine
         finally:
             engine.close()
+
+
+def _throwaway_engine(corpus: Corpus, index_dir: Path | None, stack: contextlib.ExitStack) -> SearchEngine:
+    """An engine over a throwaway build of ``corpus``, its folder kept until ``stack`` closes.
+
+    The incremental build reads the live build without holding its lock: a watcher or ``kb index``
+    beside it keeps only two builds, so two saves during the check can remove the build it links
+    from. Then the check builds again from nothing instead of stopping with a traceback."""
+    if index_dir is not None:
+        with contextlib.ExitStack() as attempt:
+            temp = attempt.enter_context(_throwaway_root(index_dir))
+            try:
+                build(corpus, temp)
+                engine = SearchEngine(temp)
+            except (OSError, DamagedBuild, IndexNotFound):
+                pass  # the build it started from was removed under it
+            else:
+                stack.push(attempt.pop_all())
+                return engine
+    temp = stack.enter_context(_throwaway_root(None))
+    build(corpus, temp)
+    return SearchEngine(temp)
 
 
 @contextlib.contextmanager

@@ -69,9 +69,16 @@ def _analyse(texts: list[str], index_root: Path) -> dict[str, frozenset[str]]:
 
 
 def _remember(found: dict[str, frozenset[str]]) -> None:
-    if len(_TERMS) + len(found) > MAX_REMEMBERED:
-        _TERMS.clear()
-    _TERMS.update(found)
+    remember(_TERMS, found, MAX_REMEMBERED)
+
+
+def remember(memo: dict, found: dict, cap: int) -> None:
+    """Add ``found`` to a memo kept between checks, forgetting it all first if it would pass ``cap``:
+    a server's memo must not grow with every text ever edited, and forgetting at once costs one
+    slower check, never a wrong one."""
+    if len(memo) + len(found) > cap:
+        memo.clear()
+    memo.update(found)
 
 
 def _terms_file(index_root: Path) -> Path:
