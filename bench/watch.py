@@ -58,6 +58,7 @@ def measure(articles: Path, index: Path, edits: int, poll: float = 0.01) -> None
         for n in range(1, edits + 1):
             # syllables no article has, no bigram shared with the previous edit's word
             word = "".join(chr(0xAC00 + (n * 7919 + i * 104729 + 5003) % 11172) for i in range(4))
+            done = watcher.status()["finished"]
             written = time.perf_counter()
             path.write_text(original.rstrip("\n") + f"\n\n{word} 문장을 더했습니다.\n", encoding="utf-8")
 
@@ -67,10 +68,14 @@ def measure(articles: Path, index: Path, edits: int, poll: float = 0.01) -> None
                     return any(h.id == article_id for h in hits)
 
             latencies.append(wait_for(served, poll=poll))
+            # the watcher's own time only once its rebuild returned (the switch comes before the
+            # pruning and the rest): read earlier, ``seconds`` was the previous rebuild's
+            wait_for(lambda done=done: watcher.status()["finished"] > done)
+            returned = time.perf_counter() - written
             status = watcher.status()
             print(
                 f"edit {n}: live in {latencies[-1]:.2f} s ({status['seconds']:.2f} s in the watcher, which began"
-                f" {status['started'] - written:.2f} s after the write)"
+                f" {status['started'] - written:.2f} s after the write and returned {returned:.2f} s after it)"
             )
         path.write_text(original.replace("\ncategory:", "\ncategory: [x\nold-category:", 1), encoding="utf-8")
         broken = wait_for(lambda: bool(watcher.status()["findings"]))

@@ -176,7 +176,7 @@ def build_index(
     force: bool = False,
     progress: Progress | None = None,
     digests: Mapping[str, str] | None = None,
-    before_switch: Callable[[Path], None] | None = None,
+    before_switch: Callable[[Path, tables.Tables], None] | None = None,
 ) -> BuildInfo:
     """Build ``docs`` into a fresh folder and make it the live build.
 
@@ -184,9 +184,11 @@ def build_index(
     ``app/<name>.json`` so a server needs nothing outside the build. Unless ``force``, an
     unchanged corpus is skipped, but only if the live build still verifies, and a changed one is
     built on the live build's segments (see the module docstring). ``digests``: ``doc_digest``
-    of every document, if the caller knows them. ``before_switch(build folder)``: called with the
-    finished build before ``current`` points at it (a server in this process opens it then, so no
-    request waits for that); if it raises, the build is not switched in.
+    of every document, if the caller knows them. ``before_switch(build folder, its tables)``: called
+    with the finished build and the tables it derived (as written into it) before ``current``
+    points at it (a server in this process opens it then, so no request waits for that, and takes
+    the tables from memory instead of reading back what was just written); if it raises, the
+    build is not switched in.
     """
     root = Path(index_root)
     root.mkdir(parents=True, exist_ok=True)
@@ -248,7 +250,8 @@ def build_index(
                 step("index")
             previous = update.previous if update else None
             counted = counting.result if counting else None  # asked for last by derive_tables
-            tables.write(derive_tables(staging, docs, digests, previous, counted), staging)
+            derived = derive_tables(staging, docs, digests, previous, counted)
+            tables.write(derived, staging)
             _write_json(staging / tables.TABLES / DIGESTS_FILE, digests)
             step("tables")
             if parallel:
@@ -286,7 +289,7 @@ def build_index(
         remember_verified(final, files_written)
         if before_switch is not None:
             try:
-                before_switch(final)
+                before_switch(final, derived)
             except BaseException:
                 shutil.rmtree(final, ignore_errors=True)  # never live, never a fallback
                 raise

@@ -72,6 +72,7 @@ class SearchEngine:
         scorer: str = "table",
         previous: SearchEngine | None = None,
         unchanged: Collection[str] = (),
+        derived: tables.Tables | None = None,
     ):
         """Open the build folder ``build`` (an index root is followed to its live build).
 
@@ -82,6 +83,7 @@ class SearchEngine:
         ``previous``: the engine of the build this one replaces, and ``unchanged`` the files (paths
         in the build) the two builds have with the same checksum: what they made of those files
         (the suggester and its suffix arrays, the spellers) is taken over, not made again.
+        ``derived``: the build's tables as the build in this process derived them (``tables.load``).
         """
         if scorer not in SCORERS:
             raise ValueError(f"scorer must be one of {SCORERS}, not {scorer!r}")
@@ -98,7 +100,7 @@ class SearchEngine:
         self._segment_sizes = {f: f.stat().st_size for f in path.iterdir() if f.suffix in (".seg", ".toc")}
         reuse = previous is not None and not previous.closed
         same_suggestions = reuse and f"{tables.TABLES}/{tables.SUGGESTIONS}" in unchanged
-        derived = tables.load(path, suggester=previous.suggester if same_suggestions else None)
+        derived = tables.load(path, suggester=previous.suggester if same_suggestions else None, derived=derived)
         self.documents = derived.documents
         self.suggester = derived.suggester
         self.weights = derived.weights

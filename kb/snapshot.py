@@ -58,11 +58,16 @@ def warm_up() -> None:
 class Snapshot:
     """One verified build, opened: read-only, shared by every request that holds it."""
 
-    def __init__(self, build: Path, meta: dict, previous: Snapshot | None = None):
-        """``previous``: the snapshot this one replaces; its unchanged articles are reused."""
+    def __init__(self, build: Path, meta: dict, previous: Snapshot | None = None, derived=None):
+        """``previous``: the snapshot this one replaces; its unchanged articles are reused.
+        ``derived``: the build's tables as derived in this process (``SearchEngine``)."""
         self.path, self.meta = build, meta
         self.engine = SearchEngine(
-            build, verified=True, previous=previous.engine if previous else None, unchanged=_same_files(meta, previous)
+            build,
+            verified=True,
+            previous=previous.engine if previous else None,
+            unchanged=_same_files(meta, previous),
+            derived=derived,
         )
         try:
             self.engine.suggester.prepare()  # while the old build still answers, not on a customer's keystroke
@@ -78,13 +83,13 @@ class Snapshot:
         self._holders = 0
 
     @classmethod
-    def open(cls, build: Path, previous: Snapshot | None = None) -> Snapshot:
+    def open(cls, build: Path, previous: Snapshot | None = None, derived=None) -> Snapshot:
         """Verify ``build`` against its checksums, then open it; DamagedBuild if it does not verify.
 
         ``previous``: the snapshot being replaced; files the new build shares with it by hard link
         (an incremental build) are not read again (indexer.artifact.verify_build's ``trusted``)."""
         trusted = identities(previous.path, previous.meta) if previous is not None else None
-        return cls(build, verify_build(build, trusted=trusted), previous)
+        return cls(build, verify_build(build, trusted=trusted), previous, derived)
 
     @property
     def name(self) -> str:
@@ -182,14 +187,16 @@ class LiveBuild:
         finally:
             self.release(snapshot)
 
-    def prepare(self, build: Path) -> None:
+    def prepare(self, build: Path, derived=None) -> None:
         """Open ``build`` now, before ``current`` points at it (``indexer.build_index``'s
         ``before_switch``): the watcher's thread pays for the open, and the first request after the
         switch swaps the snapshot in at once (a request that came first opened it itself, ~0.1-0.8 s
         at 20,000 articles, while the watcher's garbage collector was unfrozen). A build that does
-        not open raises here, and is not switched in."""
+        not open raises here, and is not switched in. ``derived``: the tables the build derived
+        (``indexer.build_index`` hands them over), taken instead of read back from its files."""
         with self._opening:
-            fresh = Snapshot.open(Path(build).resolve(), previous=self._snapshot)  # as live_path names it
+            build = Path(build).resolve()  # as live_path names it
+            fresh = Snapshot.open(build, previous=self._snapshot, derived=derived)
             if self._prepared is not None:
                 self._prepared.close()
             self._prepared = fresh

@@ -58,6 +58,7 @@ class Watcher:
         self.last_ok: str | None = None
         self.seconds: float | None = None
         self.started: float | None = None  # time.perf_counter() when the last rebuild began
+        self.finished = 0  # rebuilds that have returned (``seconds`` is the last one that went live)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -70,6 +71,7 @@ class Watcher:
             "last_ok": self.last_ok,
             "seconds": self.seconds,
             "started": self.started,
+            "finished": self.finished,
             "running": self._thread is not None and self._thread.is_alive(),
         }
 
@@ -83,40 +85,47 @@ class Watcher:
         from kb.indexing import build
 
         with self._lock, older_objects_frozen():  # one rebuild at a time, even if changes arrive meanwhile
-            started = self.started = time.perf_counter()
-            corpus, problems = self._load()
-            if corpus is None:
-                return self._refuse(problems)
-            checks = _Beside(self._check, corpus)
-
-            def verdict(folder: Path) -> None:
-                if any(f.is_error for f in checks.result()):
-                    raise _Refused
-                if self.live is not None:
-                    self.live.prepare(folder)
-
             try:
-                info = build(corpus, self.settings.index_dir, before_switch=verdict)
-            except _Refused:
-                return self._refuse(checks.result())
-            except Exception as error:  # a full disk, a lock: keep watching, keep serving the old build
-                checks.result(wait_only=True)
-                log.exception("build failed")
-                self.findings = [Finding(str(self.settings.index_dir), 0, f"색인을 만들지 못했습니다: {error}")]
-                self.echo(str(self.findings[0]))
-                return False
-            findings = checks.result()
-            if any(f.is_error for f in findings):  # nothing changed, so nothing was switched: report them
-                return self._refuse(findings)
-            self._warm()
-            if info.skipped and not self._ready:
-                self._ready = _load_build_statistics(self.settings.index_dir)
-            self.findings, self.warnings = [], len(findings)
-            self.seconds = time.perf_counter() - started
-            self.last_ok = time.strftime("%H:%M:%S")
-            what = "변경 없음" if info.skipped else f"문서 {info.documents}개 반영"
-            self.echo(f"{what} ({self.seconds:.1f}초, 경고 {self.warnings}건)")
-            return True
+                return self._rebuild(build)
+            finally:
+                self.finished += 1
+
+    def _rebuild(self, build) -> bool:
+        """``rebuild`` with the lock held and the older objects frozen."""
+        started = self.started = time.perf_counter()
+        corpus, problems = self._load()
+        if corpus is None:
+            return self._refuse(problems)
+        checks = _Beside(self._check, corpus)
+
+        def verdict(folder: Path, derived) -> None:
+            if any(f.is_error for f in checks.result()):
+                raise _Refused
+            if self.live is not None:
+                self.live.prepare(folder, derived)
+
+        try:
+            info = build(corpus, self.settings.index_dir, before_switch=verdict)
+        except _Refused:
+            return self._refuse(checks.result())
+        except Exception as error:  # a full disk, a lock: keep watching, keep serving the old build
+            checks.result(wait_only=True)
+            log.exception("build failed")
+            self.findings = [Finding(str(self.settings.index_dir), 0, f"색인을 만들지 못했습니다: {error}")]
+            self.echo(str(self.findings[0]))
+            return False
+        findings = checks.result()
+        if any(f.is_error for f in findings):  # nothing changed, so nothing was switched: report them
+            return self._refuse(findings)
+        self._warm()
+        if info.skipped and not self._ready:
+            self._ready = _load_build_statistics(self.settings.index_dir)
+        self.findings, self.warnings = [], len(findings)
+        self.seconds = time.perf_counter() - started
+        self.last_ok = time.strftime("%H:%M:%S")
+        what = "변경 없음" if info.skipped else f"문서 {info.documents}개 반영"
+        self.echo(f"{what} ({self.seconds:.1f}초, 경고 {self.warnings}건)")
+        return True
 
     def _refuse(self, findings: list[Finding]) -> bool:
         errors = [f for f in findings if f.is_error]

@@ -418,3 +418,69 @@ def test_a_switch_keeps_what_it_made_of_unchanged_files_and_remakes_the_rest(art
         assert other.engine._spellers["all"].vocabulary == kept.engine._spellers["all"].vocabulary
     fresh.close()
     live.close()
+
+
+def same_tables(one, other) -> None:
+    """Two servers' tables hold the same values (and dictionaries in the same order)."""
+    assert one.documents == other.documents
+    assert [list(one.vocabulary[a].items()) for a in ("all", "public")] == [
+        list(other.vocabulary[a].items()) for a in ("all", "public")
+    ]
+    assert one.counts == other.counts and one.common == other.common
+    assert list(one.weights.rows()["head_frequency"].items()) == list(other.weights.rows()["head_frequency"].items())
+    assert one.weights.documents == other.weights.documents
+    mine, theirs = one.scores, other.scores
+    assert (mine.documents, mine.ids, mine.skipped) == (theirs.documents, theirs.ids, theirs.skipped)
+    assert (mine.order is None) == (theirs.order is None)
+    if mine.order is not None:
+        assert mine.order.dtype == theirs.order.dtype and (mine.order == theirs.order).all()
+    for kind in ("terms", "grams", "common"):
+        a, b = getattr(mine, kind), getattr(theirs, kind)
+        assert a.vocabulary == b.vocabulary, kind
+        for name in ("indptr", "docs", "weights"):
+            x, y = getattr(a, name), getattr(b, name)
+            assert x.dtype == y.dtype and x.tobytes() == y.tobytes(), (kind, name)
+
+
+def test_the_building_process_server_takes_the_derived_tables_and_a_restarted_one_reads_the_same(
+    articles, tmp_path, monkeypatch
+):
+    """``kb serve --watch``: the server opens the new build with the tables its build derived, not
+    reading back the files just written; a server started later reads those files and has the
+    same tables, bit for bit, and answers every dev query the same."""
+    from indexer import scoring, tables
+    from kb.snapshot import LiveBuild
+
+    index = tmp_path / "ix"
+    build(articles, index)
+    live = LiveBuild(index)
+    handed, read = [], []
+
+    def before_switch(folder, derived):
+        handed.append(derived)
+        read.clear()
+        live.prepare(folder, derived)
+        handed.append(list(read))
+
+    original_read, original_load = tables._read, scoring.ScoreTable.load
+    monkeypatch.setattr(tables, "_read", lambda path: read.append(path.name) or original_read(path))
+    monkeypatch.setattr(scoring.ScoreTable, "load", lambda path: read.append(Path(path).name) or original_load(path))
+    for step, (old, new) in enumerate((("\n\n", "\n\n본문에 더한 문장입니다.\n\n"), ("title:", "title: 새 제목"))):
+        edit(sorted(articles.rglob("*.md"))[2], old, new)
+        build(articles, index, before_switch=before_switch)
+        derived, opened_with = handed[-2:]
+        assert opened_with == ([] if step == 0 else ["suggestions.json"])  # a title edit changes the suggestions
+        fresh = LiveBuild(index)  # a server started now: reads every table file
+        with live.snapshot() as mine, fresh.snapshot() as theirs:
+            assert mine.path == theirs.path and mine.engine.scores is derived.scores
+            assert {"documents.json", "vocabulary.json", "scores.npz"} <= set(read)
+            same_tables(tables.load(mine.path, derived=derived), tables.load(theirs.path))
+            assert mine.engine.suggester.rows() == theirs.engine.suggester.rows()
+            for query in dev_queries():
+                for audiences in (PUBLIC, EVERYONE):
+                    ours = mine.search(query, limit=10, audiences=audiences)
+                    assert [(h.id, h.score) for h in ours.hits] == [
+                        (h.id, h.score) for h in theirs.search(query, limit=10, audiences=audiences).hits
+                    ], query
+        fresh.close()
+    live.close()

@@ -173,9 +173,10 @@ def test_the_watcher_opens_the_new_build_before_it_goes_live(settings, live, mon
     opened: list[tuple[str, bool]] = []
     original = kb.snapshot.Snapshot.open.__func__
 
-    def recording(cls, build, previous=None):
+    def recording(cls, build, previous=None, derived=None):
         opened.append((build.name, (settings.index_dir / "current").resolve() == build))
-        return original(cls, build, previous)
+        assert derived is not None  # the tables the build derived, not read back
+        return original(cls, build, previous, derived)
 
     monkeypatch.setattr(kb.snapshot.Snapshot, "open", classmethod(recording))
     path.write_text(text.replace(TITLE_LINE, "title: 미리 연 제목입니다"), "utf-8")
@@ -186,7 +187,7 @@ def test_the_watcher_opens_the_new_build_before_it_goes_live(settings, live, mon
     before = (settings.index_dir / "current").resolve()
     folders = sorted(p.name for p in (settings.index_dir / "builds").iterdir())
 
-    def broken(cls, build, previous=None):
+    def broken(cls, build, previous=None, derived=None):
         raise kb.snapshot.DamagedBuild(f"{build}: cannot open")
 
     monkeypatch.setattr(kb.snapshot.Snapshot, "open", classmethod(broken))
