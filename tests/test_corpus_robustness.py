@@ -209,3 +209,70 @@ def test_the_folder_walk_lists_what_rglob_lists(tmp_path, monkeypatch):
     monkeypatch.chdir(root)
     here = [str(p) for p in sorted(Path(".").rglob("*.md")) if not any(part.startswith(".") for part in p.parts)]
     assert article_files(Path(".")) == here
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_load_told_what_changed_finds_what_a_full_load_finds(tmp_path, monkeypatch, seed):
+    """The watcher's save looks only at the paths its events named (``before`` and ``changed``):
+    over random edits, additions in new folders, renames and deletions, hidden files, a path through
+    a symlinked folder, and paths given absolute, relative or as displayed, it finds the same files,
+    keys and articles, in the same order, as a load that walks and stats everything."""
+    import os
+    import random
+    import re
+    from pathlib import Path
+
+    rng = random.Random(seed)
+    base = write_corpus(tmp_path / "articles")
+    (base / "linked").symlink_to(base / "payments", target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    roots = [base, Path("articles"), Path("articles/")]
+    root = roots[seed % len(roots)]
+    added: list[Path] = []
+    additions = 0
+    before = load_corpus(root)
+    template = (base / "payments").glob("*.md").__next__().read_text(encoding="utf-8")
+    for step in range(40):
+        touched: list[Path] = []
+        choice = rng.choice(["edit", "add", "rename", "delete", "hidden", "linked", "yaml"])
+        if choice == "edit" or (choice in ("rename", "delete") and not added):
+            path = rng.choice(sorted(base.rglob("*.md")))
+            path.write_text(path.read_text(encoding="utf-8") + f"\n추가 문장 {step}.\n", encoding="utf-8")
+            touched.append(path)
+        elif choice == "add":
+            folder = base / rng.choice(["payments", "lost-cards", f"new{step % 3}", f"new{step % 3}/deeper"])
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"added-{step}.md"
+            text = re.sub(r"\nrelated: [^\n]*", "", re.sub(r"\nid: [^\n]*", f"\nid: added-{step}", template))
+            path.write_text(text, encoding="utf-8")
+            added.append(path)
+            touched.append(path)
+            additions += 1
+        elif choice == "rename":
+            path = added.pop(rng.randrange(len(added)))
+            target = path.with_name(f"renamed-{step}.md")
+            path.rename(target)
+            added.append(target)
+            touched += [path, target]
+        elif choice == "delete":
+            path = added.pop(rng.randrange(len(added)))
+            path.unlink()
+            touched.append(path)
+        elif choice == "hidden":
+            path = base / "payments" / f".draft-{step}.md"
+            path.write_text("not an article", encoding="utf-8")
+            touched.append(path)
+        elif choice == "linked":
+            touched.append(base / "linked" / rng.choice(sorted(p.name for p in (base / "payments").glob("*.md"))))
+        else:
+            touched.append(base / "synonyms.yml")
+        named = [
+            str(p) if rng.random() < 0.5 else os.path.relpath(p, tmp_path) if p.is_absolute() else str(p)
+            for p in touched
+        ]
+        quick = load_corpus(root, before=before.files, changed=named)
+        full = load_corpus(root)
+        assert list(quick.files.items()) == list(full.files.items()), (step, choice)
+        assert [(a.path, a.id, a.body) for a in quick.articles] == [(a.path, a.id, a.body) for a in full.articles]
+        before = quick
+    assert additions > 3  # the walk above did add articles

@@ -74,8 +74,8 @@ def test_the_watching_thread_picks_up_a_save(settings, live):
 
 
 def test_renames_moves_and_deletions_go_live_without_a_full_reload(settings, live):
-    """Every save looks at every file's state (not only the paths an event named): a file renamed,
-    moved to another folder with an edit, or deleted is seen as it is now."""
+    """A rebuild told no paths (at start, and the sweep) looks at every file's state: a file
+    renamed, moved to another folder with an edit, or deleted is seen as it is now."""
     watcher = Watcher(settings, live, echo=lambda line: None)
     assert watcher.rebuild() is True
     folder = settings.articles_dir / "lost-cards"
@@ -196,3 +196,47 @@ def test_the_watcher_opens_the_new_build_before_it_goes_live(settings, live, mon
     assert (settings.index_dir / "current").resolve() == before
     assert title_of(live, "lost-report") == "미리 연 제목입니다"
     assert sorted(p.name for p in (settings.index_dir / "builds").iterdir()) == folders  # nothing left behind
+
+
+def test_a_change_no_event_named_is_found_by_the_sweep(settings, live):
+    """A save looks only at the paths its events named; a change they missed (here: an edit no
+    event names) goes live with the sweep, which looks at every file. A sweep that finds nothing
+    builds nothing."""
+    watcher = Watcher(settings, live, echo=lambda line: None)
+    assert watcher.rebuild() is True  # every file looked at
+    assert watcher.sweep() is False  # nothing since
+    named = settings.articles_dir / "lost-cards" / "lost-report.md"
+    missed = settings.articles_dir / "points" / "pts-cash-out.md"
+    named.write_text(named.read_text(encoding="utf-8").replace(TITLE_LINE, "title: 이벤트가 알린 제목"), "utf-8")
+    missed.write_text(missed.read_text(encoding="utf-8").replace("현금으로 바꿀", "현금으로 놓친 채 바꿀"), "utf-8")
+    assert watcher.rebuild(changed={str(named)}) is True
+    assert title_of(live, "lost-report") == "이벤트가 알린 제목"
+    assert "놓친" not in title_of(live, "pts-cash-out")  # not looked at: no event named it
+    finished = watcher.status()["finished"]
+    assert watcher.sweep() is True
+    assert "놓친" in title_of(live, "pts-cash-out") and watcher.status()["finished"] == finished + 1
+    assert watcher.sweep() is False and watcher.status()["finished"] == finished + 1
+
+
+def test_the_watching_thread_sweeps_once_the_folder_is_quiet(settings, live, monkeypatch):
+    """In the running watcher: a save of a file whose events are lost still goes live, by the
+    sweep after the next save (the folder then quiet for ``SWEEP_IDLE_MS``)."""
+    import kb.watch
+
+    monkeypatch.setattr(kb.watch, "SWEEP_IDLE_MS", 200)
+    lost = settings.articles_dir / "points" / "pts-cash-out.md"
+    monkeypatch.setattr(kb.watch, "watched", lambda change, path: watched(change, path) and path != str(lost))
+    watcher = Watcher(settings, live, echo=lambda line: None)
+    assert watcher.rebuild() is True
+    watcher.start()
+    try:
+        time.sleep(0.3)  # let the watcher register with inotify before the saves
+        lost.write_text(lost.read_text(encoding="utf-8").replace("현금으로 바꿀", "현금으로 잃은 채 바꿀"), "utf-8")
+        seen = settings.articles_dir / "lost-cards" / "lost-report.md"
+        seen.write_text(seen.read_text(encoding="utf-8").replace(TITLE_LINE, "title: 보인 제목"), "utf-8")
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and "잃은" not in title_of(live, "pts-cash-out"):
+            time.sleep(0.05)
+        assert "잃은" in title_of(live, "pts-cash-out") and title_of(live, "lost-report") == "보인 제목"
+    finally:
+        watcher.stop()
