@@ -42,7 +42,7 @@ WATCHED_SUFFIXES = (".md", ".yml", ".yaml")
 DEBOUNCE_MS = 400  # a batch of saves (an editor's "save all") becomes one rebuild
 STEP_MS = 50  # ... yielded this soon after the last change
 SWEEP_IDLE_MS = 1000  # quiet for this long after a save: every file looked at (``Watcher.sweep``)
-SWEEP_AT_MOST = 10.0  # seconds of saves looked at by their events alone before a save looks at all
+SWEEP_AT_MOST = 10.0  # seconds of saves looked at by their events alone, then a save looks at all
 
 
 def watched(change, path: str) -> bool:
@@ -69,8 +69,8 @@ class Watcher:
         self._lock = threading.Lock()
         self._ready = False  # the live build's statistics loaded for the next save
         self._last: Corpus | None = None  # what the last load found (its ``files``: the next one's ``before``)
-        self._swept = 0.0  # time.monotonic() of the last load that looked at every file
-        self._unswept = False  # a load since then looked only at the files events named
+        self._unswept: float | None = None  # time.monotonic() of the first load since the last sweep
+        # that looked only at the files events named (None: none did)
 
     def status(self) -> dict:
         return {
@@ -105,7 +105,7 @@ class Watcher:
         """Look at every file after saves that looked only at what their events named: a change no
         event named goes live now (rebuilt). Returns whether one was found."""
         with self._lock:
-            if not self._unswept:
+            if self._unswept is None:
                 return False
             last = self._last
             try:
@@ -166,12 +166,14 @@ class Watcher:
     def _load(self, changed: Collection[str] | None = None) -> tuple[Corpus | None, list[Finding]]:
         """The folder as ``kb check`` loads it (problems as findings), with the checks' terms ready
         (Kiwi, when a text is new, runs here and not beside the build)."""
-        quick = self._last is not None and changed is not None and time.monotonic() - self._swept < SWEEP_AT_MOST
+        now = time.monotonic()
+        quick = self._last is not None and changed is not None and now - (self._unswept or now) < SWEEP_AT_MOST
         try:
             corpus = self._load_corpus(self._last.files if quick else None, changed or ())
         except CorpusError as error:
             return None, problems_as_findings(error)
-        self._unswept |= quick
+        if quick and self._unswept is None:
+            self._unswept = now
         load_terms(corpus, self.settings.index_dir)
         return corpus, []
 
@@ -187,7 +189,7 @@ class Watcher:
             changed=changed,
         )
         if before is None:
-            self._swept, self._unswept = time.monotonic(), False
+            self._unswept = None
         self._last = corpus
         return corpus
 

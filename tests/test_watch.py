@@ -240,3 +240,24 @@ def test_the_watching_thread_sweeps_once_the_folder_is_quiet(settings, live, mon
         assert "잃은" in title_of(live, "pts-cash-out") and title_of(live, "lost-report") == "보인 제목"
     finally:
         watcher.stop()
+
+
+def test_saves_that_keep_coming_look_at_every_file_now_and_then(settings, live, monkeypatch):
+    """No quiet moment for the sweep: once saves have looked only at their events' paths for
+    ``SWEEP_AT_MOST`` seconds, the next save looks at every file."""
+    import kb.watch
+
+    monkeypatch.setattr(kb.watch, "SWEEP_AT_MOST", 0.5)
+    watcher = Watcher(settings, live, echo=lambda line: None)
+    assert watcher.rebuild() is True
+    named = settings.articles_dir / "lost-cards" / "lost-report.md"
+    missed = settings.articles_dir / "points" / "pts-cash-out.md"
+    text = named.read_text(encoding="utf-8")
+    missed.write_text(missed.read_text(encoding="utf-8").replace("현금으로 바꿀", "현금으로 놓친 채 바꿀"), "utf-8")
+    named.write_text(text.replace(TITLE_LINE, "title: 첫 저장"), "utf-8")
+    assert watcher.rebuild(changed={str(named)}) is True and "놓친" not in title_of(live, "pts-cash-out")
+    time.sleep(0.6)
+    named.write_text(text.replace(TITLE_LINE, "title: 둘째 저장"), "utf-8")
+    assert watcher.rebuild(changed={str(named)}) is True
+    assert "놓친" in title_of(live, "pts-cash-out") and title_of(live, "lost-report") == "둘째 저장"
+    assert watcher.sweep() is False  # that save looked at every file: nothing left to sweep
