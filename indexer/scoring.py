@@ -356,7 +356,7 @@ def table_from_postings(corpus, order: np.ndarray | None = None, documents: np.n
     ``table_from_fields`` (0 + title + questions + tags + body), so the weights are bitwise those
     of a full build.
     """
-    from indexer.postings import FIELDS
+    from indexer.postings import FIELDS, on_threads
 
     live = corpus.live
     count = int(live.sum())
@@ -368,7 +368,13 @@ def table_from_postings(corpus, order: np.ndarray | None = None, documents: np.n
     skipped = {(FIELDS[f], words[t]) for f, t in zip(*np.nonzero(too_common), strict=True)}
     weights = _posting_weights(corpus, frequencies, count)
     groups = corpus.groups
-    plain, pooled = _run_sums(groups, weights, too_common[corpus.field, corpus.term])
+    common = np.empty(len(corpus.tf), dtype=bool)  # per row: its (field, term) is too common
+
+    def mark(part: slice) -> None:
+        common[part] = too_common[corpus.field[part], corpus.term[part]]
+
+    on_threads(len(common), mark)
+    plain, pooled = _run_sums(groups, weights, common)
     kept = keep[groups.doc]
     kinds = {
         "terms": _rows(words, groups, plain[1] & kept & ~groups.kind, plain[0]),
@@ -383,7 +389,7 @@ def table_from_postings(corpus, order: np.ndarray | None = None, documents: np.n
 def _posting_weights(corpus, frequencies: np.ndarray, count: int) -> np.ndarray:
     """Each row's field-weighted BM25F score, by the same expression ``table_from_fields`` uses
     (its factors per (field, term) and per (field, document) computed once, then gathered)."""
-    from indexer.postings import FIELDS, _chunks
+    from indexer.postings import FIELDS, on_threads
 
     boosts = {**FIELD_WEIGHTS, **NGRAM_WEIGHTS}
     boost = np.array([[boosts[f]] for f in FIELDS], dtype=np.float64)
@@ -394,10 +400,13 @@ def _posting_weights(corpus, frequencies: np.ndarray, count: int) -> np.ndarray:
         norm[f] = K1 * ((1 - B) + B * _quantized(lengths) / average)
     boosted_idf = boost * (np.log(count / (frequencies + 1.0)) + 1)  # (field, term)
     weights = np.empty(len(corpus.tf))
-    for part in _chunks(len(weights)):
+
+    def weigh(part: slice) -> None:
         f, t, d = corpus.field[part], corpus.term[part], corpus.doc[part]
         tf = corpus.tf[part].astype(np.float64)
         weights[part] = boosted_idf[f, t] * ((tf * (K1 + 1)) / (tf + norm[f, d]))
+
+    on_threads(len(weights), weigh)  # each row as on one thread: bitwise the same weights
     return weights
 
 
@@ -407,10 +416,18 @@ def _run_sums(groups, weights: np.ndarray, common: np.ndarray) -> tuple[tuple, t
 
     Added in field order from 0.0, as ``np.bincount`` adds them in a full build; adding 0.0 for a
     row of the other class changes nothing, so the sums are bitwise a full build's."""
-    rows = groups.start
-    w, c = weights[rows], common[rows]
-    plain, pooled = np.where(c, 0.0, w), np.where(c, w, 0.0)
-    has_plain, has_pooled = ~c, c.copy()
+    from indexer.postings import on_threads
+
+    plain, pooled = np.empty(len(groups)), np.empty(len(groups))
+    has_plain, has_pooled = np.empty(len(groups), bool), np.empty(len(groups), bool)
+
+    def first_rows(part: slice) -> None:
+        rows = groups.start[part]
+        w, c = weights[rows], common[rows]
+        plain[part], pooled[part] = np.where(c, 0.0, w), np.where(c, w, 0.0)
+        has_plain[part], has_pooled[part] = ~c, c
+
+    on_threads(len(groups), first_rows)
     for runs, rows in groups.later_rows():
         w, c = weights[rows], common[rows]
         plain[runs] += np.where(c, 0.0, w)

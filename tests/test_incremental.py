@@ -484,3 +484,31 @@ def test_the_building_process_server_takes_the_derived_tables_and_a_restarted_on
                     ], query
         fresh.close()
     live.close()
+
+
+def test_the_score_table_on_two_threads_is_bitwise_the_one_on_one(articles, tmp_path, monkeypatch):
+    """The float and counting passes run in parts on two threads (``indexer.postings.on_threads``):
+    every weight, document and frequency is bitwise what one thread computes."""
+    from indexer import postings
+    from indexer.postings import read_corpus
+    from indexer.scoring import table_from_postings
+
+    build(articles, tmp_path / "ix")
+    edit(sorted(articles.rglob("*.md"))[2], "\n\n", "\n\n고친 문장입니다.\n\n")
+    folder = Path(build(articles, tmp_path / "ix").path)  # two segments, one document deleted
+
+    def table():
+        corpus = read_corpus(folder)
+        return corpus.frequencies(), table_from_postings(corpus)
+
+    frequencies, one = table()
+    monkeypatch.setattr(postings, "PARALLEL_ROWS", 0)
+    monkeypatch.setattr(postings, "CHUNK", 1000)  # many parts
+    threaded, two = table()
+    assert len(read_corpus(folder).tf) > 10 * postings.CHUNK
+    assert frequencies.tobytes() == threaded.tobytes()
+    for kind in ("terms", "grams", "common"):
+        a, b = getattr(one, kind), getattr(two, kind)
+        assert a.vocabulary == b.vocabulary
+        assert all(getattr(a, n).tobytes() == getattr(b, n).tobytes() for n in ("indptr", "docs", "weights")), kind
+    assert one.skipped == two.skipped
