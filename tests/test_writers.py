@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import multiprocessing
 import os
 import shutil
 import signal
@@ -163,6 +165,27 @@ def test_a_killed_parallel_build_leaves_the_live_build_and_no_writer_behind(arti
     assert live_path(index) == live and verify_build(live)
     after = build(articles, index, force=True)
     assert verify_build(Path(after.path)) and not list((index / "builds").glob("*.tmp"))
+
+
+def test_a_forked_worker_leaves_what_it_inherited_to_the_build(tmp_path):
+    """A writer's collections never walk the build's articles and documents (gc.freeze): they
+    are not garbage there, and walking them copied the parent's pages into every writer."""
+    inherited = [[n] for n in range(3)]  # containers the build made before the fork
+    context = multiprocessing.get_context("fork")
+    seen = context.Queue()
+
+    def worker():
+        tracked = any(o is inherited for o in gc.get_objects())
+        writers._forked_worker()
+        seen.put((tracked, any(o is inherited for o in gc.get_objects()), gc.get_freeze_count()))
+
+    child = context.Process(target=worker)
+    child.start()
+    before, after, frozen = seen.get(timeout=60)
+    child.join(timeout=60)
+    assert child.exitcode == 0
+    assert before and not after and frozen > 0
+    assert any(o is inherited for o in gc.get_objects())  # the build's own process collects as usual
 
 
 def _running(pid: int) -> bool:
