@@ -3,6 +3,7 @@ same documents, stored fields, tables and rankings as a full build of the same a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -512,3 +513,24 @@ def test_the_score_table_on_two_threads_is_bitwise_the_one_on_one(articles, tmp_
         assert a.vocabulary == b.vocabulary
         assert all(getattr(a, n).tobytes() == getattr(b, n).tobytes() for n in ("indptr", "docs", "weights")), kind
     assert one.skipped == two.skipped
+
+
+def test_the_articles_index_is_what_json_writes_of_its_rows_after_an_edit_too(articles, tmp_path):
+    """app/articles-index.json is joined from each shard's rows kept between builds: byte for byte
+    ``json.dumps`` of the rows, pointing at each record in its shard, before and after an edit
+    that moves the records after it."""
+    from kb.published import ARTICLES_INDEX, attachments
+
+    target = sorted(articles.rglob("*.md"))[2]
+    for step in range(2):
+        corpus = load_corpus(articles)
+        files = attachments(corpus)
+        index = files[ARTICLES_INDEX]
+        rows = json.loads(index)
+        assert index == json.dumps(rows, ensure_ascii=False) and index.sha256 is not None
+        assert [row[0] for row in rows] == [a.id for a in corpus.articles]
+        for article_id, digest, shard, start, end in rows:
+            record = files[shard].encode("utf-8")[start:end]
+            assert json.loads(record)["id"] == article_id
+            assert hashlib.sha256(record).hexdigest() == digest
+        edit(target, "\n\n", "\n\n이 문장이 뒤의 기록들을 밉니다.\n\n" * (step + 1))
