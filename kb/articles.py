@@ -61,6 +61,8 @@ class Article:
     item_lines: dict[str, list[int]] = field(default_factory=dict)
     # What each check found in this article (kb.checks.per_article): lives and dies with the Article.
     check_results: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    # (IndexDoc, its digest), made once by kb.indexing.index_doc: lives and dies with the Article.
+    indexed: tuple = field(default=(), init=False, repr=False, compare=False)
 
     @property
     def is_public(self) -> bool:
