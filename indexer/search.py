@@ -162,6 +162,11 @@ class SearchEngine:
     def speller(self, audiences: Audiences) -> Speller:
         return self._spellers["public" if "internal" not in audiences else "all"]
 
+    def prepare_spellers(self) -> None:
+        """Spell the vocabularies out now (``Speller.prepare``), so no query with a typo waits for it."""
+        for speller in self._spellers.values():
+            speller.prepare()
+
     def plan(self, text: str, audiences: Audiences = PUBLIC, *, autocorrect: bool = True) -> QueryPlan:
         """What ``text`` is read as. A 초성 query (ㅂㅅㅅㄱ, or 카드 ㅂㅅ) is first read as the
         commonest words in titles and questions (분실 신고), then planned once, like a layout fix."""

@@ -199,9 +199,11 @@ class Watcher:
         return run_checks(corpus, changed=changed_since_live(corpus, self.settings.index_dir))
 
     def _warm(self) -> None:
-        """Open the new build now, in this thread, so the next customer request finds it ready."""
+        """Open the new build now, in this thread, so the next customer request finds it ready, and
+        spell its vocabulary out for typo corrections (left out of the open: the save is live first)."""
         if self.live is not None:
-            self.live.release(self.live.acquire())
+            with self.live.snapshot() as snapshot:
+                snapshot.engine.prepare_spellers()
 
     def run(self) -> None:
         from watchfiles import watch

@@ -173,21 +173,24 @@ def test_the_watcher_opens_the_new_build_before_it_goes_live(settings, live, mon
     opened: list[tuple[str, bool]] = []
     original = kb.snapshot.Snapshot.open.__func__
 
-    def recording(cls, build, previous=None, derived=None):
+    def recording(cls, build, previous=None, derived=None, spellers=True):
         opened.append((build.name, (settings.index_dir / "current").resolve() == build))
         assert derived is not None  # the tables the build derived, not read back
-        return original(cls, build, previous, derived)
+        assert spellers is False  # spelled out after the switch, by the watcher
+        return original(cls, build, previous, derived, spellers)
 
     monkeypatch.setattr(kb.snapshot.Snapshot, "open", classmethod(recording))
     path.write_text(text.replace(TITLE_LINE, "title: 미리 연 제목입니다"), "utf-8")
     assert watcher.rebuild() is True
     assert len(opened) == 1 and opened[0][1] is False  # opened once, before it was live
+    with live.snapshot() as snapshot:  # and its spellers ready when the rebuild returned
+        assert all("_spelled_out" in vars(s) for s in snapshot.engine._spellers.values())
     assert title_of(live, "lost-report") == "미리 연 제목입니다" and len(opened) == 1
 
     before = (settings.index_dir / "current").resolve()
     folders = sorted(p.name for p in (settings.index_dir / "builds").iterdir())
 
-    def broken(cls, build, previous=None, derived=None):
+    def broken(cls, build, previous=None, derived=None, spellers=True):
         raise kb.snapshot.DamagedBuild(f"{build}: cannot open")
 
     monkeypatch.setattr(kb.snapshot.Snapshot, "open", classmethod(broken))
