@@ -198,7 +198,7 @@ class BackgroundCount:
 
 
 def _count_common(docs: Sequence[IndexDoc], path: str) -> None:
-    _forked_worker()
+    forked_worker()
     counts = count_common(docs)
     if counts is not None:
         counts.save(path + ".tmp")
@@ -212,7 +212,7 @@ def finished(progress: Progress | None, documents: int) -> None:
         progress(total, total)
 
 
-def _forked_worker() -> None:
+def forked_worker() -> None:
     """The start of a process a full build forks: it dies with the build, and its garbage
     collector leaves alone what it inherited. Why the second: the build's 20,000 articles and
     documents are never garbage here, yet each full collection walked all of them (~0.15 s,
@@ -238,7 +238,7 @@ def _die_with_parent() -> None:
 def _write_share(folder: str, docs, digests, number: int, done, results, cache: Path, known: set[str]) -> None:
     """A writer process: analyse and add ``docs`` a batch at a time, commit one segment and save its
     statistics, report (number, segment, texts sent to Kiwi) on ``results``."""
-    _forked_worker()
+    forked_worker()
     ix = whoosh_index.open_dir(folder)
     # Each writer spills its posting runs to its own temporary folder (Whoosh names it after the
     # index: the first writer to finish would remove the other's runs).

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 
 import kb.articles
 import kb.parse_many
 from kb import parse_cache
 from kb.corpus import load_corpus
 from tests.conftest import REPO
+from tests.test_writers import _running
 
 
 def test_unchanged_files_come_from_the_cache_and_edited_ones_are_parsed(tmp_path, monkeypatch):
@@ -110,9 +117,10 @@ def test_files_whose_state_is_unchanged_are_not_read_again(tmp_path, monkeypatch
     fresh_process()
     edited = load_corpus(articles, cache_file=cache)
     assert hashed == [str(target)]
-    assert next(a for a in edited.articles if a.path == str(target)).body != next(
-        a for a in first.articles if a.path == str(target)
-    ).body
+    assert (
+        next(a for a in edited.articles if a.path == str(target)).body
+        != next(a for a in first.articles if a.path == str(target)).body
+    )
 
     # a known state whose article left the cache: the file is read, not trusted blindly
     fresh_process()
@@ -122,3 +130,65 @@ def test_files_whose_state_is_unchanged_are_not_read_again(tmp_path, monkeypatch
     db.close()
     reread = load_corpus(articles, cache_file=cache)
     assert len(hashed) == len(first.articles) and [a.id for a in reread.articles] == [a.id for a in first.articles]
+
+
+def test_a_large_save_is_written_beside_and_read_back(tmp_path, monkeypatch):
+    """Many new articles (a build from nothing): another process writes them, and this process's
+    next load waits for it and reads them from the file."""
+    articles = tmp_path / "articles"
+    shutil.copytree(REPO / "articles", articles)
+    cache = tmp_path / "cache" / "articles.sqlite"
+    writers = tmp_path / "writers"
+    original = parse_cache._record
+
+    def recording(article):
+        with open(writers, "a") as out:
+            out.write(f"{os.getpid()}\n")
+        return original(article)
+
+    monkeypatch.setattr(parse_cache, "BESIDE_MIN", 2)
+    monkeypatch.setattr(parse_cache.threading, "active_count", lambda: 1)  # whatever else pytest runs
+    monkeypatch.setattr(parse_cache, "_record", recording)
+    monkeypatch.setattr(parse_cache, "_memory", parse_cache.OrderedDict())
+    first = load_corpus(articles, cache_file=cache)
+    parse_cache.wait_for_save()
+    assert set(writers.read_text().split()) - {str(os.getpid())}  # written by another process
+    monkeypatch.setattr(parse_cache, "_memory", parse_cache.OrderedDict())  # a fresh process: the file only
+    monkeypatch.setattr(parse_cache, "_states", {})
+    parsed = []
+    monkeypatch.setattr(kb.parse_many, "parse_article", lambda *a: parsed.append(a) or kb.articles.parse_article(*a))
+    again = load_corpus(articles, cache_file=cache)
+    assert parsed == [] and [a.html for a in again.articles] == [a.html for a in first.articles]
+
+
+SAVE_KILLER = textwrap.dedent(
+    """
+    import os, signal, sys, time
+    from pathlib import Path
+    from kb import parse_cache
+    from kb.corpus import load_corpus
+
+    parse_cache.BESIDE_MIN = 2
+    parse_cache._record = lambda article: time.sleep(60)  # a save that outlives its build
+    load_corpus(Path(sys.argv[1]), cache_file=Path(sys.argv[2]))
+    print(parse_cache._saving.pid, flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+    """
+)
+
+
+def test_a_save_beside_dies_with_a_killed_build(tmp_path):
+    cache = tmp_path / "cache" / "articles.sqlite"
+    build = subprocess.Popen(
+        [sys.executable, "-c", SAVE_KILLER, str(REPO / "articles"), str(cache)], cwd=REPO, stdout=subprocess.PIPE
+    )
+    with build.stdout:
+        pid = int(build.stdout.readline())
+        assert build.wait(timeout=60) == -signal.SIGKILL
+        deadline = time.monotonic() + 20
+        while _running(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        alive = _running(pid)
+        if alive:
+            os.kill(pid, signal.SIGKILL)
+    assert not alive

@@ -176,7 +176,7 @@ def test_a_forked_worker_leaves_what_it_inherited_to_the_build(tmp_path):
 
     def worker():
         tracked = any(o is inherited for o in gc.get_objects())
-        writers._forked_worker()
+        writers.forked_worker()
         seen.put((tracked, any(o is inherited for o in gc.get_objects()), gc.get_freeze_count()))
 
     child = context.Process(target=worker)
