@@ -383,7 +383,8 @@ def update_index(update: Update, digests: Mapping[str, str], folder: Path, progr
 
     The merge policy keeps the big segments (a full build's, one per writer process) as they are
     and merges every small one into the new segment: big segments are never rewritten, and an
-    index has at most one small segment."""
+    index has at most one small segment. A small segment with no live document left (an article
+    saved twice in a row) is dropped instead: Whoosh walked all its postings to copy nothing."""
     from whoosh.reading import SegmentReader
 
     ix = whoosh_index.open_dir(str(folder))
@@ -393,6 +394,8 @@ def update_index(update: Update, digests: Mapping[str, str], folder: Path, progr
         total = sum(s.doc_count_all() for s in segments)
         big = [s for s in segments if s.doc_count_all() >= BIG_SEGMENT_SHARE * total]
         for segment in segments:
+            if segment not in big and segment.doc_count() == 0:
+                continue  # every document deleted (the article saved again): dropped, nothing to copy
             if segment not in big:
                 reader = SegmentReader(writer.storage, writer.schema, segment)
                 writer.add_reader(reader)

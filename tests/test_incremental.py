@@ -102,6 +102,9 @@ def test_incremental_builds_equal_full_builds(articles, tmp_path, monkeypatch):
     def an_edit():
         edit(some[3], "\n\n", "\n\n카드 재발급과 분실 신고는 앱에서 바로 할 수 있습니다.\n\n")
 
+    def the_same_edited_again():  # the small segment's only document deleted: the segment is dropped
+        edit(some[3], "카드 재발급과 분실 신고는", "카드 재발급과 분실 신고는 언제든")
+
     def an_addition():
         (some[0].parent / "new-article.md").write_text(
             "---\nid: new-article\ntitle: 해외 결제 차단 서비스는 어떻게 신청하나요?\ncategory: "
@@ -123,7 +126,7 @@ def test_incremental_builds_equal_full_builds(articles, tmp_path, monkeypatch):
     def made_public_again():
         edit(hidden, "audience: internal", "audience: public")
 
-    for step in (an_edit, an_addition, a_deletion, made_internal, made_public_again):
+    for step in (an_edit, the_same_edited_again, an_addition, a_deletion, made_internal, made_public_again):
         step()
         info = build(articles, incremental)
         assert info.incremental and info.changed is not None, step.__name__
