@@ -34,6 +34,7 @@ import math
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -376,11 +377,14 @@ def table_from_postings(corpus, order: np.ndarray | None = None, documents: np.n
     on_threads(len(common), mark)
     plain, pooled = _run_sums(groups, weights, common)
     kept = keep[groups.doc]
-    kinds = {
-        "terms": _rows(words, groups, plain[1] & kept & ~groups.kind, plain[0]),
-        "terms_common": _rows(words, groups, pooled[1] & kept & ~groups.kind, pooled[0]),
-        "grams": _rows(words, groups, plain[1] & kept & groups.kind, plain[0]),
+    chosen = {
+        "terms": (plain[1] & kept & ~groups.kind, plain[0]),
+        "terms_common": (pooled[1] & kept & ~groups.kind, pooled[0]),
+        "grams": (plain[1] & kept & groups.kind, plain[0]),
     }
+    with ThreadPoolExecutor(2, thread_name_prefix="kb-rows") as pool:  # numpy's sorts let go of the lock
+        made = {kind: pool.submit(_rows, words, groups, *picked) for kind, picked in chosen.items()}
+        kinds = {kind: future.result() for kind, future in made.items()}
     return ScoreTable(
         kinds["terms"], kinds["grams"], corpus.documents, list(corpus.ids), skipped, kinds["terms_common"], order
     )

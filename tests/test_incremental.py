@@ -493,7 +493,7 @@ def test_the_building_process_server_takes_the_derived_tables_and_a_restarted_on
 def test_the_score_table_on_two_threads_is_bitwise_the_one_on_one(articles, tmp_path, monkeypatch):
     """The float and counting passes run in parts on two threads (``indexer.postings.on_threads``):
     every weight, document and frequency is bitwise what one thread computes."""
-    from indexer import postings
+    from indexer import postings, tables
     from indexer.postings import read_corpus
     from indexer.scoring import table_from_postings
 
@@ -503,12 +503,14 @@ def test_the_score_table_on_two_threads_is_bitwise_the_one_on_one(articles, tmp_
 
     def table():
         corpus = read_corpus(folder)
-        return corpus.frequencies(), table_from_postings(corpus)
+        head = tables._head_weights(corpus, corpus.frequencies()).head_frequency
+        return corpus.frequencies(), table_from_postings(corpus), list(head.items())
 
-    frequencies, one = table()
+    frequencies, one, head = table()
     monkeypatch.setattr(postings, "PARALLEL_ROWS", 0)
     monkeypatch.setattr(postings, "CHUNK", 1000)  # many parts
-    threaded, two = table()
+    threaded, two, threaded_head = table()
+    assert head == threaded_head
     assert len(read_corpus(folder).tf) > 10 * postings.CHUNK
     assert frequencies.tobytes() == threaded.tobytes()
     for kind in ("terms", "grams", "common"):
