@@ -93,11 +93,9 @@ class Watcher:
         verdict just before its switch (``before_switch``): the table step is numpy, which lets go
         of the interpreter's lock, so on two cores the checks cost a save little. A build the checks
         refuse is removed without ever being live."""
-        from kb.indexing import build
-
         with self._lock, older_objects_frozen():  # one rebuild at a time, even if changes arrive meanwhile
             try:
-                return self._rebuild(build, changed)
+                return self._rebuild(changed)
             finally:
                 self.finished += 1
 
@@ -118,8 +116,10 @@ class Watcher:
             self.rebuild()
         return missed
 
-    def _rebuild(self, build, changed: Collection[str] | None) -> bool:
+    def _rebuild(self, changed: Collection[str] | None) -> bool:
         """``rebuild`` with the lock held and the older objects frozen."""
+        from kb.indexing import build
+
         started = self.started = time.perf_counter()
         corpus, problems = self._load(changed)
         if corpus is None:
@@ -167,7 +167,8 @@ class Watcher:
         """The folder as ``kb check`` loads it (problems as findings), with the checks' terms ready
         (Kiwi, when a text is new, runs here and not beside the build)."""
         now = time.monotonic()
-        quick = self._last is not None and changed is not None and now - (self._unswept or now) < SWEEP_AT_MOST
+        overdue = self._unswept is not None and now - self._unswept >= SWEEP_AT_MOST
+        quick = self._last is not None and changed is not None and not overdue
         try:
             corpus = self._load_corpus(self._last.files if quick else None, changed or ())
         except CorpusError as error:
