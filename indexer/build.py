@@ -229,9 +229,14 @@ def build_index(
         try:
             update = plan_update(live, docs, digests) if live else None
             parallel = update is None and writer_processes(len(docs)) > 1
+            suggestions: dict[str, bytes] = {}
             if parallel:
                 counting = BackgroundCount(docs, staging)  # beside the writers (indexer/writers.py)
-                analysed, texts = write_parallel(docs, digests, staging, root, progress)
+
+                def make_suggestions() -> None:  # a table's rows, while the last writer finishes
+                    suggestions.update(tables.suggestion_chunks(docs))
+
+                analysed, texts = write_parallel(docs, digests, staging, root, progress, make_suggestions)
                 step("analyse and index")  # one pipeline: indexer/writers.py
             else:
                 if update is None:
@@ -250,7 +255,7 @@ def build_index(
                 step("index")
             previous = update.previous if update else None
             counted = counting.result if counting else None  # asked for last by derive_tables
-            derived = derive_tables(staging, docs, digests, previous, counted)
+            derived = derive_tables(staging, docs, digests, previous, counted, suggestions)
             tables.write(derived, staging)
             _remember_json(staging / tables.TABLES / tables.DOCUMENTS, [list(row) for row in derived.documents])
             _write_json(staging / tables.TABLES / DIGESTS_FILE, digests)
@@ -340,14 +345,20 @@ def _after(offset: int, progress: Progress | None) -> Progress | None:
 
 
 def write_parallel(
-    docs: Sequence[IndexDoc], digests: Mapping[str, str], folder: Path, index_root: Path, progress: Progress | None
+    docs: Sequence[IndexDoc],
+    digests: Mapping[str, str],
+    folder: Path,
+    index_root: Path,
+    progress: Progress | None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[int, int]:
     """A large corpus: analysed and written by one process per core, each a segment of its
     consecutive share (so document numbers still follow the corpus), ``indexer/writers.py``.
-    Returns (texts sent to Kiwi, distinct texts)."""
+    Returns (texts sent to Kiwi, distinct texts). ``meanwhile``: see ``write_in_processes``."""
     ix = whoosh_index.create_in(str(folder), make_schema())
     try:
-        return write_in_processes(ix, docs, digests, folder, cache_file(index_root, ANALYZER_VERSION), progress)
+        cache = cache_file(index_root, ANALYZER_VERSION)
+        return write_in_processes(ix, docs, digests, folder, cache, progress, meanwhile)
     finally:
         ix.close()
 
@@ -505,13 +516,16 @@ def derive_tables(
     digests: Mapping[str, str],
     previous: Path | None,
     counted: Callable[[], CommonCounts | None] | None = None,
+    suggestions: Mapping[str, bytes] | None = None,
 ) -> tables.Tables:
     """Every table, from the segments' statistics and the TOC's deletions. ``counted``: gives the
-    common-string counts of ``docs`` (a full build counts them beside its writers), asked last."""
+    common-string counts of ``docs`` (a full build counts them beside its writers), asked last.
+    ``suggestions``: rows already made of some documents (``tables.suggestion_chunks``; a full
+    build makes them while its last writer finishes)."""
     corpus = read_corpus(folder)
     if corpus is None:
         raise RuntimeError(f"{folder}: a segment has no statistics")
-    reused = None
+    reused = suggestions
     counts: CommonCounts | Callable[[], CommonCounts | None] | None = counted
     if previous is not None:
         old = _read_json(previous / tables.TABLES / DIGESTS_FILE)

@@ -113,11 +113,20 @@ def full_build_writer(ix, **kwargs) -> DirectWriter:
 
 
 def write_in_processes(
-    ix, docs: Sequence[IndexDoc], digests: Mapping[str, str], folder: Path, cache: Path, progress: Progress | None
+    ix,
+    docs: Sequence[IndexDoc],
+    digests: Mapping[str, str],
+    folder: Path,
+    cache: Path,
+    progress: Progress | None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[int, int]:
     """Analyse and write ``docs`` in one process per core, a segment each; returns (texts sent to
     Kiwi, distinct texts). Progress counts articles, then each segment's commit and the tables
-    after it as ``COMMIT_SHARE`` and ``TABLES_SHARE`` of the articles."""
+    after it as ``COMMIT_SHARE`` and ``TABLES_SHARE`` of the articles.
+
+    ``meanwhile``: work for this process once the first writer is done. The writers seldom end
+    together (2-4 s apart at 20,000), and a core is free until the last one does."""
     writers = writer_processes(len(docs))
     wanted = {analysis_cache.text_key(t) for doc in docs for t in doc_texts(doc) if t and t.strip()}
     known = analysis_cache.cached_keys(cache)
@@ -143,6 +152,9 @@ def write_in_processes(
             try:
                 number, segment, analysed = results.get(timeout=0.2)
                 reports[number] = (segment, analysed)
+                if meanwhile is not None:
+                    meanwhile()
+                    meanwhile = None
             except queue.Empty:
                 if any(c.exitcode not in (None, 0) for c in children):
                     raise RuntimeError("an index writer process failed") from None

@@ -120,6 +120,28 @@ def test_the_count_process_dies_with_a_killed_build(tmp_path):
     assert not alive
 
 
+def test_suggestions_are_made_while_the_last_writer_finishes(articles, tmp_path, parallel, monkeypatch):
+    """A full build makes the suggestion rows in its own process once a writer is done (the other
+    still writing), not in the table step after both; the same rows as a build in one process."""
+    import indexer.tables
+
+    calls: list[tuple[int, int]] = []
+    original = indexer.tables.suggestion_chunks
+
+    def recording(docs):
+        calls.append((len(docs), os.getpid()))
+        return original(docs)
+
+    monkeypatch.setattr(indexer.tables, "suggestion_chunks", recording)
+    two = Path(build(articles, tmp_path / "two").path)
+    documents = len(load_corpus(articles).articles)
+    assert calls == [(documents, os.getpid()), (0, os.getpid())]  # all made beside, none left for the tables
+    monkeypatch.setattr(writers, "PARALLEL_MIN_DOCUMENTS", 10_000)
+    one = Path(build(articles, tmp_path / "one").path)
+    for name in ("suggestions.json", "suggestions-index.json"):
+        assert (two / "tables" / name).read_bytes() == (one / "tables" / name).read_bytes()
+
+
 def test_progress_moves_forward_to_a_full_bar(articles, tmp_path, parallel):
     seen: list[tuple[int, int]] = []
     build(articles, tmp_path / "ix", progress=lambda done, total: seen.append((done, total)))
