@@ -414,16 +414,17 @@ def _chunks(rows: int, size: int = CHUNK):
 
 THREADS = 2  # the machine's two cores
 PARALLEL_ROWS = 1 << 20  # fewer rows than this are not worth a thread
+THREAD_PART = 1 << 20  # rows per part on a thread: small temporaries (each thread keeps what it freed)
 
 
 def on_threads(rows: int, work: Callable[[slice], T]) -> list[T]:
-    """``work(part)`` for consecutive parts of ``rows`` (at most ``CHUNK`` each), on ``THREADS``
+    """``work(part)`` for consecutive parts of ``rows`` (at most ``THREAD_PART`` each), on ``THREADS``
     threads, results in order. Why: numpy lets go of the interpreter's lock, so a save's float and
     counting passes over ~8 million rows use the second core; each element is computed as it is
     on one thread, so the results are bitwise the same."""
     if rows < PARALLEL_ROWS:
         return [work(part) for part in _chunks(rows)]
-    size = min(CHUNK, -(-rows // THREADS))
+    size = min(THREAD_PART, -(-rows // THREADS))
     with ThreadPoolExecutor(THREADS, thread_name_prefix="kb-rows") as pool:
         return list(pool.map(work, _chunks(rows, size)))
 

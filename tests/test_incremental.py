@@ -508,10 +508,10 @@ def test_the_score_table_on_two_threads_is_bitwise_the_one_on_one(articles, tmp_
 
     frequencies, one, head = table()
     monkeypatch.setattr(postings, "PARALLEL_ROWS", 0)
-    monkeypatch.setattr(postings, "CHUNK", 1000)  # many parts
+    monkeypatch.setattr(postings, "THREAD_PART", 1000)  # many parts
     threaded, two, threaded_head = table()
     assert head == threaded_head
-    assert len(read_corpus(folder).tf) > 10 * postings.CHUNK
+    assert len(read_corpus(folder).tf) > 10 * postings.THREAD_PART
     assert frequencies.tobytes() == threaded.tobytes()
     for kind in ("terms", "grams", "common"):
         a, b = getattr(one, kind), getattr(two, kind)
