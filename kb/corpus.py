@@ -343,14 +343,18 @@ def listing_after(
     its order), and the files not changed since with their keys (to trust without a look).
 
     A changed path is displayed as ``article_files`` spells it; one outside the folder as given (a
-    path through a symlink, say) cannot be placed, so the folder is walked after all."""
+    path through a symlink, say) cannot be placed, and a folder moved, made or removed whole is
+    named alone, without the articles in it: for those, the folder is walked after all."""
     top = os.path.abspath(root)
     named: set[str] = set()
     for path in changed:
         relative = os.path.relpath(os.path.abspath(path), top)
-        if relative == ".." or relative.startswith("../"):
+        if relative == ".." or relative.startswith("../") or os.path.isdir(path):
             return article_files(root), {}
         named.add(_displayed(root, relative))
+    held = tuple(f"{display}/" for display in named if not display.endswith(".md"))
+    if held and any(display.startswith(held) for display in before):  # a folder gone with its articles
+        return article_files(root), {}
     listing = [display for display in before if display not in named]
     for display in sorted(named):
         parts = _parts(root, display)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator
@@ -46,9 +47,15 @@ SWEEP_AT_MOST = 10.0  # seconds of saves looked at by their events alone, then a
 
 
 def watched(change, path: str) -> bool:
-    """Articles and the two YAML files; not editor swap files, backups or hidden folders."""
+    """Articles, the two YAML files and folders; not editor swap files, backups or hidden folders.
+
+    Folders because a folder moved in, out or renamed is named alone, without the articles in it
+    (``load_corpus`` then walks the whole folder). A deleted path cannot say whether it was a folder:
+    a name without a suffix is let through, and one that held no article changes nothing."""
     name = Path(path).name
-    return name.endswith(WATCHED_SUFFIXES) and not name.startswith((".", "#", "~")) and "/." not in path
+    if name.startswith((".", "#", "~")) or "/." in path:
+        return False
+    return name.endswith(WATCHED_SUFFIXES) or "." not in name or os.path.isdir(path)
 
 
 class Watcher:

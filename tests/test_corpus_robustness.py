@@ -229,12 +229,12 @@ def test_a_load_told_what_changed_finds_what_a_full_load_finds(tmp_path, monkeyp
     roots = [base, Path("articles"), Path("articles/")]
     root = roots[seed % len(roots)]
     added: list[Path] = []
-    additions = 0
+    additions = moves = 0
     before = load_corpus(root)
     template = (base / "payments").glob("*.md").__next__().read_text(encoding="utf-8")
-    for step in range(40):
+    for step in range(60):
         touched: list[Path] = []
-        choice = rng.choice(["edit", "add", "rename", "delete", "hidden", "linked", "yaml"])
+        choice = rng.choice(["edit", "add", "rename", "delete", "hidden", "linked", "yaml", "folder"])
         if choice == "edit" or (choice in ("rename", "delete") and not added):
             path = rng.choice(sorted(base.rglob("*.md")))
             path.write_text(path.read_text(encoding="utf-8") + f"\n추가 문장 {step}.\n", encoding="utf-8")
@@ -264,6 +264,21 @@ def test_a_load_told_what_changed_finds_what_a_full_load_finds(tmp_path, monkeyp
             touched.append(path)
         elif choice == "linked":
             touched.append(base / "linked" / rng.choice(sorted(p.name for p in (base / "payments").glob("*.md"))))
+        elif choice == "folder":  # moved out or back in whole: only the folder's path is named
+            away = tmp_path / "away"
+            away.mkdir(exist_ok=True)
+            inside = sorted(f for f in base.iterdir() if f.name.startswith(("new", "back")) and f.is_dir())
+            outside = sorted(away.iterdir())
+            if outside and (not inside or rng.random() < 0.5):
+                source, target = rng.choice(outside), base / f"back{step}"
+            elif inside:
+                source, target = rng.choice(inside), away / f"away{step}"
+            else:
+                continue
+            source.rename(target)
+            moves += 1
+            touched.append(target if target.parent == base else source)
+            added = sorted(p for p in base.rglob("*.md") if p.name.startswith(("added-", "renamed-")))
         else:
             touched.append(base / "synonyms.yml")
         named = [
@@ -276,3 +291,4 @@ def test_a_load_told_what_changed_finds_what_a_full_load_finds(tmp_path, monkeyp
         assert [(a.path, a.id, a.body) for a in quick.articles] == [(a.path, a.id, a.body) for a in full.articles]
         before = quick
     assert additions > 3  # the walk above did add articles
+    assert moves  # ... and moved folders of them

@@ -9,6 +9,18 @@ from kb.snapshot import LiveBuild
 from kb.watch import Watcher, watched
 
 TITLE_LINE = "title: 카드를 분실했을 때 어떻게 신고하나요?"
+MOVED_IN = """---
+id: moved-in
+title: 폴더째 옮겨 온 글
+category: points
+questions: [공항 라운지 동반자도 무료인가요]
+tags: [라운지]
+audience: public
+updated: 2026-11-24
+---
+공항 라운지는 카드 회원 본인만 무료로 이용하실 수 있어요. 동반자는 라운지 입구에서 요금을 따로 내셔야 하며,
+요금은 라운지마다 달라요. 이용 전에 앱의 혜택 메뉴에서 이용 가능한 라운지 목록과 남은 횟수를 확인해 주세요.
+"""
 
 
 @pytest.fixture
@@ -47,13 +59,8 @@ def test_synonyms_and_categories_are_watched_too(settings, live):
     (settings.articles_dir / "categories.yml").write_text("- not a mapping\n", encoding="utf-8")
     assert watcher.rebuild() is False
     assert "categories.yml" in watcher.status()["findings"][0].path
-    assert [watched(None, p) for p in ("a/b.md", "categories.yml", "a/.b.md.swp", "a/#b.md#", "a/.git/x.md")] == [
-        True,
-        True,
-        False,
-        False,
-        False,
-    ]
+    paths = ("a/b.md", "categories.yml", "a/.b.md.swp", "a/#b.md#", "a/.git/x.md", "a/moved-folder", "a/.hidden")
+    assert [watched(None, p) for p in paths] == [True, True, False, False, False, True, False]
 
 
 def test_the_watching_thread_picks_up_a_save(settings, live):
@@ -264,3 +271,39 @@ def test_saves_that_keep_coming_look_at_every_file_now_and_then(settings, live, 
     assert watcher.rebuild(changed={str(named)}) is True
     assert "놓친" in title_of(live, "pts-cash-out") and title_of(live, "lost-report") == "둘째 저장"
     assert watcher.sweep() is False  # that save looked at every file: nothing left to sweep
+
+
+def test_a_folder_moved_in_or_out_whole_goes_live(settings, live, tmp_path):
+    """Moving a folder names only the folder, not the articles in it: the running watcher still
+    takes a folder of new articles moved in, then renamed, then moved out, each with no other save."""
+    outside = tmp_path / "outside" / "newcat"
+    outside.mkdir(parents=True)
+    (outside / "moved-in.md").write_text(MOVED_IN, "utf-8")
+    watcher = Watcher(settings, live, echo=lambda line: None)
+    assert watcher.rebuild() is True
+    watcher.start()
+
+    def live_path():
+        with live.snapshot() as snapshot:
+            found = snapshot.get("moved-in")
+            return found.path if found else None
+
+    def wait_for(expected):
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and live_path() != expected:
+            time.sleep(0.05)
+        return live_path()
+
+    try:
+        time.sleep(0.3)  # let the watcher register with inotify first
+        inside = settings.articles_dir / "newcat"
+        outside.rename(inside)
+        assert wait_for(str(inside / "moved-in.md")) == str(inside / "moved-in.md")
+        assert title_of(live, "moved-in") == "폴더째 옮겨 온 글"
+        renamed = settings.articles_dir / "renamed"
+        inside.rename(renamed)
+        assert wait_for(str(renamed / "moved-in.md")) == str(renamed / "moved-in.md")
+        renamed.rename(outside)
+        assert wait_for(None) is None
+    finally:
+        watcher.stop()
