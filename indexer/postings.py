@@ -412,7 +412,7 @@ def _chunks(rows: int, size: int = CHUNK):
     return (slice(i, min(i + size, rows)) for i in range(0, max(rows, 1), size))
 
 
-THREADS = 2  # the machine's two cores
+THREADS = min(4, os.cpu_count() or 1)  # this machine's cores; past 4 the passes wait on memory, not on cores
 PARALLEL_ROWS = 1 << 20  # fewer rows than this are not worth a thread
 THREAD_PART = 1 << 20  # rows per part on a thread: small temporaries (each thread keeps what it freed)
 
