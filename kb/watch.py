@@ -50,12 +50,13 @@ def watched(change, path: str) -> bool:
     """Articles, the two YAML files and folders; not editor swap files, backups or hidden folders.
 
     Folders because a folder moved in, out or renamed is named alone, without the articles in it
-    (``load_corpus`` then walks the whole folder). A deleted path cannot say whether it was a folder:
-    a name without a suffix is let through, and one that held no article changes nothing."""
+    (``load_corpus`` then walks the whole folder). A path that is gone cannot say whether it was a
+    folder, so every path that is not a file now is let through: one that held no article changes
+    nothing."""
     name = Path(path).name
     if name.startswith((".", "#", "~")) or "/." in path:
         return False
-    return name.endswith(WATCHED_SUFFIXES) or "." not in name or os.path.isdir(path)
+    return name.endswith(WATCHED_SUFFIXES) or not os.path.isfile(path)
 
 
 class Watcher:

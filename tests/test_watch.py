@@ -59,8 +59,14 @@ def test_synonyms_and_categories_are_watched_too(settings, live):
     (settings.articles_dir / "categories.yml").write_text("- not a mapping\n", encoding="utf-8")
     assert watcher.rebuild() is False
     assert "categories.yml" in watcher.status()["findings"][0].path
-    paths = ("a/b.md", "categories.yml", "a/.b.md.swp", "a/#b.md#", "a/.git/x.md", "a/moved-folder", "a/.hidden")
-    assert [watched(None, p) for p in paths] == [True, True, False, False, False, True, False]
+    other = settings.articles_dir / "notes.txt"
+    other.write_text("not an article", encoding="utf-8")
+    paths = ("a/b.md", "categories.yml", "a/.b.md.swp", "a/#b.md#", "a/.git/x.md", "a/gone-folder.v2", "a/.hidden")
+    assert [watched(None, p) for p in (*paths, str(other), str(settings.articles_dir))] == [
+        *(True, True, False, False, False, True, False),
+        False,  # a file that is not an article
+        True,  # a folder
+    ]
 
 
 def test_the_watching_thread_picks_up_a_save(settings, live):
@@ -276,6 +282,7 @@ def test_saves_that_keep_coming_look_at_every_file_now_and_then(settings, live, 
 def test_a_folder_moved_in_or_out_whole_goes_live(settings, live, tmp_path):
     """Moving a folder names only the folder, not the articles in it: the running watcher still
     takes a folder of new articles moved in, then renamed, then moved out, each with no other save."""
+    import kb.watch
     outside = tmp_path / "outside" / "newcat"
     outside.mkdir(parents=True)
     (outside / "moved-in.md").write_text(MOVED_IN, "utf-8")
@@ -300,9 +307,10 @@ def test_a_folder_moved_in_or_out_whole_goes_live(settings, live, tmp_path):
         outside.rename(inside)
         assert wait_for(str(inside / "moved-in.md")) == str(inside / "moved-in.md")
         assert title_of(live, "moved-in") == "폴더째 옮겨 온 글"
-        renamed = settings.articles_dir / "renamed"
+        renamed = settings.articles_dir / "renamed.v2"  # a dot: a gone path cannot say it was a folder
         inside.rename(renamed)
         assert wait_for(str(renamed / "moved-in.md")) == str(renamed / "moved-in.md")
+        time.sleep(kb.watch.SWEEP_IDLE_MS / 1000 + 1)  # the sweep after the rename is over: the event alone tells
         renamed.rename(outside)
         assert wait_for(None) is None
     finally:
