@@ -490,9 +490,7 @@ def _read_json(path: Path):
     file's identity (a build's files are never written again; the rename keeps it). Read-only."""
     key = _identity(path)
     if key not in _json_files:
-        _json_files[key] = json.loads(path.read_text(encoding="utf-8"))
-        while len(_json_files) > JSON_KEPT:
-            _json_files.popitem(last=False)
+        _keep_json(key, json.loads(path.read_text(encoding="utf-8")))
     return _json_files[key]
 
 
@@ -505,7 +503,11 @@ def _write_json(path: Path, data) -> None:
 def _remember_json(path: Path, data) -> None:
     """``data`` is what the JSON file at ``path``, just written, holds: the next build reads it
     from memory (``plan_update`` parsed the 20,000 rows of documents.json on every save)."""
-    _json_files[_identity(path)] = data
+    _keep_json(_identity(path), data)
+
+
+def _keep_json(key: tuple[int, int, int, int], data) -> None:
+    _json_files[key] = data
     while len(_json_files) > JSON_KEPT:
         _json_files.popitem(last=False)
 

@@ -30,6 +30,10 @@ DOCUMENTS = "documents.json"
 SUGGESTIONS_INDEX = "suggestions-index.json"  # [[article id, start, end]]: its rows, bytes of suggestions.json
 COMMON_COUNTS = "common-counts.npz"  # the counts behind common.json (the next build updates them)
 
+# A (term, document) run's rows are in FIELDS order, so with the head fields first a run holds a
+# head row if and only if its first row is one: _head_weights looks at first rows only.
+assert FIELDS[: len(HEAD_FIELDS)] == HEAD_FIELDS, "the head fields must come first in FIELDS"
+
 
 @dataclass
 class Tables:
@@ -260,20 +264,12 @@ def _head_weights(corpus: Corpus, frequencies: np.ndarray) -> TermWeights:
     is_head = np.zeros(len(FIELDS), dtype=bool)
     is_head[[FIELDS.index(f) for f in HEAD_FIELDS]] = True
     width = len(corpus.vocabulary)
-    if all(is_head[: len(HEAD_FIELDS)]):
 
-        def count(part: slice) -> np.ndarray:  # in parts, on two threads: integer counts, exact
-            holds = is_head[corpus.field[groups.start[part]]] & corpus.live[groups.doc[part]] & ~groups.kind[part]
-            return np.bincount(groups.term[part][holds], minlength=width)
+    def count(part: slice) -> np.ndarray:  # in parts, on threads: integer counts, exact
+        holds = is_head[corpus.field[groups.start[part]]] & corpus.live[groups.doc[part]] & ~groups.kind[part]
+        return np.bincount(groups.term[part][holds], minlength=width)
 
-        holders = sum(on_threads(len(groups), count), np.zeros(width, dtype=np.int64))
-    else:  # another field order: look at every row of a run
-        holds = is_head[corpus.field[groups.start]]
-        head = is_head[corpus.field]
-        for runs, rows in groups.later_rows():
-            holds[runs] |= head[rows]
-        holds &= corpus.live[groups.doc] & ~groups.kind
-        holders = np.bincount(groups.term[holds], minlength=width)
+    holders = sum(on_threads(len(groups), count), np.zeros(width, dtype=np.int64))
     order = _in_field_order(corpus, frequencies[[FIELDS.index(f) for f in HEAD_FIELDS]] > 0)
     words = corpus.vocabulary
     frequency = dict(zip([words[t] for t in order.tolist()], holders[order].tolist(), strict=True))

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import textwrap
-import time
 
 import kb.articles
 import kb.parse_many
 from kb import parse_cache
 from kb.corpus import load_corpus
 from tests.conftest import REPO
-from tests.test_writers import _running
+from tests.test_writers import outlives_its_killed_build
 
 
 def test_unchanged_files_come_from_the_cache_and_edited_ones_are_parsed(tmp_path, monkeypatch):
@@ -179,16 +176,4 @@ SAVE_KILLER = textwrap.dedent(
 
 def test_a_save_beside_dies_with_a_killed_build(tmp_path):
     cache = tmp_path / "cache" / "articles.sqlite"
-    build = subprocess.Popen(
-        [sys.executable, "-c", SAVE_KILLER, str(REPO / "articles"), str(cache)], cwd=REPO, stdout=subprocess.PIPE
-    )
-    with build.stdout:
-        pid = int(build.stdout.readline())
-        assert build.wait(timeout=60) == -signal.SIGKILL
-        deadline = time.monotonic() + 20
-        while _running(pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        alive = _running(pid)
-        if alive:
-            os.kill(pid, signal.SIGKILL)
-    assert not alive
+    assert not outlives_its_killed_build([sys.executable, "-c", SAVE_KILLER, str(REPO / "articles"), str(cache)])

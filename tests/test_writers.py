@@ -105,19 +105,7 @@ COUNT_KILLER = textwrap.dedent(
 
 
 def test_the_count_process_dies_with_a_killed_build(tmp_path):
-    build = subprocess.Popen(
-        [sys.executable, "-c", COUNT_KILLER, str(tmp_path)], cwd=REPO, stdout=subprocess.PIPE
-    )
-    with build.stdout:  # not read to its end: an orphaned count would hold it open for a minute
-        pid = int(build.stdout.readline())
-        assert build.wait(timeout=60) == -signal.SIGKILL
-        deadline = time.monotonic() + 20
-        while _running(pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        alive = _running(pid)
-        if alive:
-            os.kill(pid, signal.SIGKILL)
-    assert not alive
+    assert not outlives_its_killed_build([sys.executable, "-c", COUNT_KILLER, str(tmp_path)])
 
 
 def test_suggestions_are_made_while_the_last_writer_finishes(articles, tmp_path, parallel, monkeypatch):
@@ -217,3 +205,19 @@ def _running(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def outlives_its_killed_build(command: list[str]) -> bool:
+    """Run ``command``: a build that prints the pid of a process it forked, then kills itself.
+    Whether that process is still running 20 s later (then it is killed, not left behind)."""
+    build = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE)
+    with build.stdout:  # not read to its end: an orphaned child would hold it open
+        pid = int(build.stdout.readline())
+        assert build.wait(timeout=60) == -signal.SIGKILL
+        deadline = time.monotonic() + 20
+        while _running(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        alive = _running(pid)
+        if alive:
+            os.kill(pid, signal.SIGKILL)
+    return alive
